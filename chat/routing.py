@@ -1,0 +1,7 @@
+from django.urls import path
+
+from chat.consumers import EventsConsumer
+
+websocket_urlpatterns = [
+    path("ws/", EventsConsumer.as_asgi()),
+]

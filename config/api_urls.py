@@ -1,0 +1,8 @@
+"""/api/v1/: the public contract of DESIGN.md, gathered from the apps."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("neighbors.api_urls")),
+    path("", include("requests_board.api_urls")),
+]

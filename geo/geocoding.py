@@ -1,0 +1,56 @@
+"""Address to point, through geopy. Provider, domain and user agent are settings."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from geopy.exc import GeopyError
+from geopy.geocoders import get_geocoder_for_service
+
+
+class GeocodingError(Exception):
+    """The geocoder could not answer; the message is safe to show to users."""
+
+
+@dataclass(frozen=True)
+class Place:
+    lat: float
+    lng: float
+    label: str
+
+
+def _geocoder():
+    conf = settings.GEOCODER
+    cls = get_geocoder_for_service(conf["PROVIDER"])
+    return cls(
+        domain=conf["DOMAIN"],
+        scheme=conf["SCHEME"],
+        user_agent=conf["USER_AGENT"],
+        timeout=conf["TIMEOUT"],
+    )
+
+
+def geocode(address: str, *, language: str | None = None) -> Place:
+    """The best match for `address`; raises GeocodingError with a user-facing message."""
+    address = address.strip()
+    if not address:
+        raise GeocodingError(_("Type an address."))
+    kwargs = {"exactly_one": True}
+    if settings.GEOCODER["PROVIDER"] == "nominatim":
+        if settings.GEOCODER["COUNTRY_CODES"]:
+            kwargs["country_codes"] = settings.GEOCODER["COUNTRY_CODES"].split(",")
+        if language:
+            kwargs["language"] = language
+    try:
+        location = _geocoder().geocode(address, **kwargs)
+    except GeopyError as exc:
+        raise GeocodingError(
+            _(
+                "The address search is not available right now. Try again later, or place the pin on the map."
+            )
+        ) from exc
+    if location is None:
+        raise GeocodingError(
+            _("No place matches this address. Check it, or place the pin on the map.")
+        )
+    return Place(lat=location.latitude, lng=location.longitude, label=location.address)

@@ -1,0 +1,45 @@
+"""Public points: what everyone but the owner sees instead of an exact point.
+
+DESIGN.md, "Location privacy": the exact point is snapped to a grid cell of
+PUBLIC_GRID_M metres, then placed at an offset inside the cell derived from a
+keyed hash of the object's identity. The result is the same on every call and
+for every position inside the cell, so neither averaging nor small moves of
+the exact point reveal more than the cell.
+"""
+
+import hashlib
+import hmac
+import math
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+
+from geo.points import SRID
+
+METRES_PER_DEGREE_LAT = 111_320.0
+
+
+def _cell_size_degrees(lat_row_centre: float, grid_m: float) -> tuple[float, float]:
+    dlat = grid_m / METRES_PER_DEGREE_LAT
+    dlng = grid_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat_row_centre)), 0.01))
+    return dlat, dlng
+
+
+def _offset(identity: str) -> tuple[float, float]:
+    """Two fractions in [0.1, 0.9), stable for an identity, unknowable without the key."""
+    digest = hmac.new(settings.LOCATION_KEY.encode(), identity.encode(), hashlib.sha256).digest()
+    u = int.from_bytes(digest[:8], "big") / 2**64
+    v = int.from_bytes(digest[8:16], "big") / 2**64
+    # Keep away from the cell's edges so a public point never sits on a border.
+    return 0.1 + 0.8 * u, 0.1 + 0.8 * v
+
+
+def public_point(exact: Point, *, identity: str, grid_m: float | None = None) -> Point:
+    """The public point of `exact` for the object named `identity` (e.g. "home:42")."""
+    grid_m = grid_m or settings.PUBLIC_GRID_M
+    dlat = grid_m / METRES_PER_DEGREE_LAT
+    row = math.floor(exact.y / dlat)
+    _dlat, dlng = _cell_size_degrees((row + 0.5) * dlat, grid_m)
+    col = math.floor(exact.x / dlng)
+    fy, fx = _offset(identity)
+    return Point((col + fx) * dlng, (row + fy) * dlat, srid=SRID)

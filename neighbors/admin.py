@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdminMixin
+
+from neighbors.models import User
+from neighbors.services import user_home_set
+
+
+@admin.register(User)
+class UserAdmin(LeafletGeoAdminMixin, BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
+    search_fields = ["email", "display_name"]
+    readonly_fields = ["home_public", "date_joined", "last_login"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "display_name",
+                    "home",
+                    "home_public",
+                    "walk_radius_m",
+                    "skills",
+                    "languages",
+                ]
+            },
+        ),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]},
+        ),
+    ]
+    filter_horizontal = ["skills", "groups", "user_permissions"]
+
+    def save_model(self, request, obj, form, change):
+        if change and "home" in form.changed_data:
+            # Admins are not rate limited, but the public point must follow.
+            new_home, obj.home = obj.home, form.initial.get("home")
+            user_home_set(user=obj, home=new_home, rate_limited=False)
+        super().save_model(request, obj, form, change)

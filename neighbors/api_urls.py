@@ -1,0 +1,9 @@
+from django.urls import path
+
+from neighbors import api
+
+urlpatterns = [
+    path("auth/signup", api.SignupView.as_view(), name="api-signup"),
+    path("auth/token", api.TokenView.as_view(), name="api-token"),
+    path("me", api.MeView.as_view(), name="api-me"),
+]

@@ -1,0 +1,76 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from geo.points import point_from_lat_lng
+from neighbors.models import SPOKEN_LANGUAGES, WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M
+from requests_board.models import HelpCategory
+
+
+class SignupExtraForm(forms.Form):
+    """What allauth's sign-up form adds: the name neighbours will see."""
+
+    display_name = forms.CharField(
+        label=_("Your name, as neighbours will see it"),
+        max_length=60,
+        help_text=_("A first name is enough."),
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.save(update_fields=["display_name"])
+
+
+class AddressSearchForm(forms.Form):
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        help_text=_("For example: 12 rue Oberkampf, Paris. Nobody else will see it."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Your name, as neighbours will see it"), max_length=60)
+    lat = forms.FloatField(
+        label=_("Latitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    lng = forms.FloatField(
+        label=_("Longitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    walk_radius_m = forms.IntegerField(
+        label=_("How far will you walk to help? (metres)"),
+        min_value=WALK_RADIUS_MIN_M,
+        max_value=WALK_RADIUS_MAX_M,
+        widget=forms.NumberInput(attrs={"step": 100}),
+        help_text=_("From 100 to 3,000 metres. 1,000 metres is about a 15-minute walk."),
+    )
+    skills = forms.ModelMultipleChoiceField(
+        label=_("What can you help with?"),
+        queryset=HelpCategory.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="slug",
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        choices=SPOKEN_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lng = cleaned.get("lat"), cleaned.get("lng")
+        if "lat" in self.errors or "lng" in self.errors:
+            return cleaned
+        if lat is None and lng is None:
+            cleaned["home"] = None
+            return cleaned
+        try:
+            cleaned["home"] = point_from_lat_lng(lat, lng)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field, messages)
+        return cleaned

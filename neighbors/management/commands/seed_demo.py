@@ -1,0 +1,200 @@
+"""A believable demo neighbourhood around Paris 11e: residents, homes, requests
+and offers, in French and English. Idempotent: run it as often as you like."""
+
+import random
+
+from django.contrib.gis.geos import Point
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from geo.privacy import public_point
+from neighbors.models import User
+from requests_board.categories import categories_ensure
+from requests_board.models import HelpCategory, HelpRequest, Urgency, VolunteerOffer
+
+DEMO_DOMAIN = "demo.entraide.invalid"
+DEMO_PASSWORD = "entraide-demo"  # noqa: S105 (documented demo accounts)
+
+# Around Parmentier / Oberkampf / Voltaire, inside the 11th arrondissement.
+CENTRE = (48.8620, 2.3780)
+SPREAD = (0.0070, 0.0110)
+
+FIRST_NAMES = [
+    "Amina",
+    "Bernard",
+    "Chloé",
+    "Didier",
+    "Élodie",
+    "Fatou",
+    "Gérard",
+    "Hélène",
+    "Idriss",
+    "Jeanne",
+    "Karim",
+    "Louise",
+    "Mamadou",
+    "Nadia",
+    "Odile",
+    "Pierre",
+    "Quentin",
+    "Rose",
+    "Samir",
+    "Thérèse",
+    "Ugo",
+    "Valérie",
+    "William",
+    "Xavier",
+    "Yasmine",
+    "Zoé",
+    "Mei",
+    "Grace",
+    "Tom",
+    "Priya",
+]
+LANGUAGE_SETS = [["fr"], ["fr"], ["fr", "en"], ["fr", "ar"], ["en"], ["fr", "es"], ["fr", "wo"]]
+
+REQUESTS = [
+    (
+        "groceries",
+        Urgency.HIGH,
+        "Courses au marché Popincourt",
+        "Je ne peux plus porter de charges lourdes. Quelques légumes et du lait, je rembourse bien sûr.",
+    ),
+    (
+        "paperwork",
+        Urgency.NORMAL,
+        "Aide pour ma déclaration en ligne",
+        "Le site des impôts me perd. Une heure avec quelqu'un de patient suffirait.",
+    ),
+    (
+        "diy",
+        Urgency.LOW,
+        "Fix a dripping kitchen tap",
+        "I have the new washer, I just need someone who knows how to change it.",
+    ),
+    (
+        "rides",
+        Urgency.NORMAL,
+        "Accompagnement chez le médecin jeudi",
+        "Rendez-vous à 10 h boulevard Voltaire, je marche lentement.",
+    ),
+    (
+        "pets",
+        Urgency.HIGH,
+        "Walk my dog this evening",
+        "Back from hospital, I can't walk Filou for a few days. He is friendly.",
+    ),
+    (
+        "company",
+        Urgency.LOW,
+        "Un café et une partie de scrabble",
+        "Je vis seule depuis peu, une visite de temps en temps me ferait plaisir.",
+    ),
+    (
+        "gardening",
+        Urgency.LOW,
+        "Repot plants on the balcony",
+        "Six big pots, the soil is already here.",
+    ),
+    (
+        "childcare",
+        Urgency.NORMAL,
+        "Sortie d'école mercredi",
+        "Récupérer ma fille à 16 h 30 rue Saint-Maur et rester une heure avec elle.",
+    ),
+]
+
+OFFERS = [
+    (
+        ["groceries", "errands"],
+        "Le samedi matin",
+        "Je fais mes courses au marché, je peux prendre les vôtres.",
+    ),
+    (["diy"], "Weekday evenings", "Handy with tools: shelves, taps, small repairs."),
+    (
+        ["paperwork"],
+        "Mardi et jeudi après-midi",
+        "Ancienne secrétaire, à l'aise avec les démarches en ligne.",
+    ),
+    (
+        ["company", "rides"],
+        "Most afternoons",
+        "Retired, happy to visit or walk with you to appointments.",
+    ),
+    (["pets", "gardening"], "Le week-end", "J'adore les animaux et j'ai la main verte."),
+    (
+        ["childcare"],
+        "Mercredi après-midi",
+        "Maman de deux enfants, je peux aussi garder les vôtres.",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Creates (once) a demo neighbourhood in Paris 11e with residents, requests and offers."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        categories_ensure(HelpCategory)
+        if User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exists():
+            self.stdout.write("Demo data already present.")
+            return
+        rng = random.Random(11)
+        categories = {c.slug: c for c in HelpCategory.objects.all()}
+        residents = []
+        for index, name in enumerate(FIRST_NAMES):
+            home = Point(
+                CENTRE[1] + rng.uniform(-SPREAD[1], SPREAD[1]),
+                CENTRE[0] + rng.uniform(-SPREAD[0], SPREAD[0]),
+                srid=4326,
+            )
+            user = User.objects.create_user(
+                f"{name.lower().replace('é', 'e').replace('è', 'e')}.{index}@{DEMO_DOMAIN}",
+                DEMO_PASSWORD,
+                display_name=name,
+                walk_radius_m=rng.choice([500, 800, 1000, 1000, 1500, 2000]),
+                languages=rng.choice(LANGUAGE_SETS),
+            )
+            user.home = home
+            user.home_public = public_point(home, identity=f"home:{user.pk}")
+            user.save(update_fields=["home", "home_public"])
+            user.skills.set(rng.sample(list(categories.values()), k=rng.randint(1, 3)))
+            residents.append(user)
+
+        for author, (slug, urgency, title, description) in zip(residents, REQUESTS, strict=False):
+            # Meeting points near (not at) the author's home: the door, a corner, a shop.
+            location = Point(
+                author.home.x + rng.uniform(-0.0008, 0.0008),
+                author.home.y + rng.uniform(-0.0005, 0.0005),
+                srid=4326,
+            )
+            request = HelpRequest.objects.create(
+                author=author,
+                title=title,
+                description=description,
+                category=categories[slug],
+                urgency=urgency,
+                location=location,
+                public_location=location,  # replaced below, once the id is known
+            )
+            request.public_location = public_point(location, identity=f"request:{request.pk}")
+            request.save(update_fields=["public_location"])
+
+        volunteers = residents[len(REQUESTS) : len(REQUESTS) + len(OFFERS)]
+        for volunteer, (slugs, availability, note) in zip(volunteers, OFFERS, strict=False):
+            offer = VolunteerOffer.objects.create(
+                volunteer=volunteer,
+                radius_m=volunteer.walk_radius_m,
+                availability=availability,
+                note=note,
+                location=volunteer.home,
+                public_location=volunteer.home_public,
+            )
+            offer.categories.set([categories[s] for s in slugs])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo neighbourhood created: {len(residents)} residents, "
+                f"{len(REQUESTS)} requests, {len(OFFERS)} offers "
+                f"(log in as amina.0@{DEMO_DOMAIN} / {DEMO_PASSWORD})."
+            )
+        )

@@ -1,0 +1,99 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.gis.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# How far a volunteer will walk (DESIGN.md: default 1 km, at most 3 km).
+WALK_RADIUS_DEFAULT_M = 1000
+WALK_RADIUS_MIN_M = 100
+WALK_RADIUS_MAX_M = 3000
+
+# Languages a neighbour may say they speak (ISO 639-1), shown in their own name.
+SPOKEN_LANGUAGES = [
+    ("fr", "Français"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("es", "Español"),
+    ("pt", "Português"),
+    ("it", "Italiano"),
+    ("de", "Deutsch"),
+    ("zh", "中文"),
+    ("tr", "Türkçe"),
+    ("ro", "Română"),
+    ("pl", "Polski"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("wo", "Wolof"),
+    ("ber", "Tamazight"),
+    ("lsf", "Langue des signes française"),
+]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email):
+        return (email or "").strip().lower()
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A resident. Signs in with their email. `home` is exact and private."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=60)
+    home = models.PointField(_("home"), geography=True, srid=4326, null=True, blank=True)
+    # Stored, not computed per query, so that it can be indexed (DESIGN.md).
+    home_public = models.PointField(geography=True, srid=4326, null=True, blank=True)
+    walk_radius_m = models.PositiveIntegerField(
+        _("how far you will walk (metres)"),
+        default=WALK_RADIUS_DEFAULT_M,
+        validators=[
+            MinValueValidator(WALK_RADIUS_MIN_M),
+            MaxValueValidator(WALK_RADIUS_MAX_M),
+        ],
+    )
+    skills = models.ManyToManyField(
+        "requests_board.HelpCategory", blank=True, related_name="skilled_users"
+    )
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("neighbour")
+        verbose_name_plural = _("neighbours")
+
+    def __str__(self):
+        return self.display_name or self.email
+
+
+class HomeMove(models.Model):
+    """One change of a user's home, kept to rate-limit moves (a probing vector)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="home_moves")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,108 @@
+"""Writes for neighbours: sign-up, profile, home."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from geo.privacy import public_point
+from neighbors.models import SPOKEN_LANGUAGES, HomeMove, User
+
+UNSET = object()
+
+
+def user_signup(*, email: str, password: str, display_name: str, request=None) -> User:
+    """Creates an account and sends the email verification (allauth's)."""
+    email = User.objects.normalize_email(email)
+    display_name = display_name.strip()
+    errors = {}
+    if User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("An account already uses this email address.")]
+    if not display_name:
+        errors["display_name"] = [_("Tell your neighbours what to call you.")]
+    try:
+        validate_password(password, User(email=email, display_name=display_name))
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = User.objects.create_user(email, password, display_name=display_name)
+        EmailAddress.objects.add_email(
+            request, user, email, confirm=request is not None, signup=True
+        )
+    return user
+
+
+def user_api_token(*, user: User) -> str:
+    token, _created = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def user_home_set(*, user: User, home: Point | None, rate_limited: bool = True) -> None:
+    """Moves (or clears) a home. Moves are rate limited: each one lets an
+    attacker watch what appears and disappears around a new position."""
+    if home is None:
+        user.home = None
+        user.home_public = None
+        return
+    if user.home is not None and user.home.equals_exact(home, tolerance=1e-9):
+        return
+    since = timezone.now() - timedelta(days=1)
+    recent_moves = user.home_moves.filter(created_at__gte=since).count()
+    if rate_limited and recent_moves >= settings.HOME_MOVES_PER_DAY:
+        raise ValidationError(
+            {
+                "home": [
+                    _(
+                        "You have moved your home %(count)d times today. "
+                        "Try again tomorrow, or ask an administrator."
+                    )
+                    % {"count": settings.HOME_MOVES_PER_DAY}
+                ]
+            }
+        )
+    user.home = home
+    user.home_public = public_point(home, identity=f"home:{user.pk}")
+    HomeMove.objects.create(user=user)
+
+
+@transaction.atomic
+def user_profile_update(
+    *,
+    user: User,
+    display_name=UNSET,
+    home=UNSET,
+    walk_radius_m=UNSET,
+    skills=UNSET,
+    languages=UNSET,
+) -> User:
+    """Updates the given fields only; on any error nothing is saved."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if display_name is not UNSET:
+        display_name = display_name.strip()
+        if not display_name:
+            raise ValidationError({"display_name": [_("This field cannot be blank.")]})
+        user.display_name = display_name
+    if walk_radius_m is not UNSET:
+        user.walk_radius_m = walk_radius_m
+    if languages is not UNSET:
+        known = {code for code, _name in SPOKEN_LANGUAGES}
+        unknown = [code for code in languages if code not in known]
+        if unknown:
+            raise ValidationError({"languages": [_("Unknown language: %s") % ", ".join(unknown)]})
+        user.languages = list(dict.fromkeys(languages))
+    if home is not UNSET:
+        user_home_set(user=user, home=home)
+    user.full_clean(exclude=["password", "skills"])
+    user.save()
+    if skills is not UNSET:
+        user.skills.set(skills)
+    return user

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from neighbors import views
+
+app_name = "neighbors"
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+]

@@ -1,0 +1,91 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from geo.geocoding import GeocodingError, geocode
+from geo.points import lat_lng
+from neighbors import selectors, services
+from neighbors.forms import AddressSearchForm, ProfileForm
+from requests_board.views import map_config
+
+
+def _profile_initial(user) -> dict:
+    home = lat_lng(user.home) or {}
+    return {
+        "display_name": user.display_name,
+        "lat": home.get("lat"),
+        "lng": home.get("lng"),
+        "walk_radius_m": user.walk_radius_m,
+        "skills": list(user.skills.all()),
+        "languages": user.languages,
+    }
+
+
+def _render_profile(request, user, form, address_form, status=200):
+    return render(
+        request,
+        "neighbors/profile.html",
+        {
+            "form": form,
+            "address_form": address_form,
+            "map_config": map_config(request),
+            "profile": user,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The caller's own profile. The only page that ever shows their home."""
+    user = selectors.user_profile_get(user=request.user)
+    if request.method == "GET":
+        return _render_profile(
+            request, user, ProfileForm(initial=_profile_initial(user)), AddressSearchForm()
+        )
+
+    if "find_address" in request.POST:
+        # Geocode only: the pin moves on the form; nothing is saved until "Save".
+        address_form = AddressSearchForm(request.POST)
+        initial = _profile_initial(user)
+        if address_form.is_valid():
+            try:
+                place = geocode(address_form.cleaned_data["address"], language=get_language())
+            except GeocodingError as exc:
+                address_form.add_error("address", str(exc))
+            else:
+                initial.update(lat=round(place.lat, 6), lng=round(place.lng, 6))
+                messages.info(
+                    request,
+                    _("Found: %(label)s. Check the pin on the map, then save.")
+                    % {"label": place.label},
+                )
+                return _render_profile(request, user, ProfileForm(initial=initial), address_form)
+        return _render_profile(
+            request, user, ProfileForm(initial=initial), address_form, status=400
+        )
+
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_profile_update(
+                user=user,
+                display_name=data["display_name"],
+                home=data["home"],
+                walk_radius_m=data["walk_radius_m"],
+                skills=data["skills"],
+                languages=data["languages"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("neighbors:profile")
+    return _render_profile(request, user, form, AddressSearchForm(), status=400)

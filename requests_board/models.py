@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class HelpCategory(models.Model):
+    """A kind of help. Seeded in both languages (requests_board.categories)."""
+
+    slug = models.SlugField(unique=True)
+    name_en = models.CharField(max_length=80)
+    name_fr = models.CharField(max_length=80)
+    icon = models.CharField(max_length=16, blank=True, help_text=_("An emoji shown on the map."))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("help category")
+        verbose_name_plural = _("help categories")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_fr if (get_language() or "").startswith("fr") else self.name_en
+
+
+class Urgency(models.TextChoices):
+    LOW = "low", _("When possible")
+    NORMAL = "normal", _("This week")
+    HIGH = "high", _("Today")
+
+
+class HelpRequest(models.Model):
+    """A resident asks for a hand. `location` is exact and private; see geo.privacy."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MATCHED = "matched", _("Matched")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_requests"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    category = models.ForeignKey(HelpCategory, on_delete=models.PROTECT, related_name="requests")
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    location = models.PointField(geography=True, srid=4326)
+    public_location = models.PointField(geography=True, srid=4326)
+    needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    max_distance_m = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="helprequest_status_created")
+        ]
+        verbose_name = _("help request")
+        verbose_name_plural = _("help requests")
+
+    def __str__(self):
+        return self.title
+
+
+class VolunteerOffer(models.Model):
+    """A volunteer's standing offer of help. Placed at the volunteer's (public) home."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers"
+    )
+    categories = models.ManyToManyField(HelpCategory, related_name="offers")
+    radius_m = models.PositiveIntegerField(default=1000)
+    availability = models.CharField(_("availability"), max_length=200, blank=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    location = models.PointField(geography=True, srid=4326)
+    public_location = models.PointField(geography=True, srid=4326)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("volunteer offer")
+        verbose_name_plural = _("volunteer offers")
+
+    def __str__(self):
+        return f"{self.volunteer} ({self.radius_m} m)"

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The whole check: lint, Django checks, then the full suite twice,
+#   1. PostgreSQL + PostGIS with the Redis channel layer and cache,
+#   2. SpatiaLite with the in-memory channel layer,
+# on a throwaway PostgreSQL cluster and Redis server started here on private
+# ports and stopped on exit, failure or Ctrl-C. Extra arguments go to pytest.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+PY=$VENV/bin/python
+PG_PORT=${TEST_PG_PORT:-55432}
+REDIS_PORT=${TEST_REDIS_PORT:-56379}
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+work=$(mktemp -d /tmp/entraide-test.XXXXXX)
+chmod 755 "$work"
+redis_pid=""
+pg_started=""
+
+as_postgres() {
+    # PostgreSQL refuses to run as root.
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+cleanup() {
+    trap - EXIT INT TERM
+    [ -n "$pg_started" ] && as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1
+    [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'echo "interrupted"; exit 130' INT TERM
+
+fail() { echo "FAILED: $*" >&2; exit 1; }
+banner() { printf '\n======== %s ========\n' "$*"; }
+
+banner "lint: ruff"
+$VENV/bin/ruff check . || fail "ruff check"
+$VENV/bin/ruff format --check . || fail "ruff format (run: .venv/bin/ruff format .)"
+
+banner "django checks"
+export DJANGO_DEBUG=1 DATABASE_URL="spatialite:///$work/check.sqlite3"
+$PY manage.py check --fail-level WARNING || fail "manage.py check"
+$PY manage.py makemigrations --check --dry-run || fail "missing migrations"
+unset DJANGO_DEBUG DATABASE_URL
+
+banner "starting PostgreSQL + PostGIS on port $PG_PORT"
+[ -x "$PG_BIN/initdb" ] || fail "PostgreSQL server binaries not found under /usr/lib/postgresql"
+mkdir -p "$work/pg" "$work/pgsock"
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$work/pg" "$work/pgsock"
+as_postgres "$PG_BIN/initdb" -D "$work/pg" -U postgres -A trust --no-sync >"$work/initdb.log" 2>&1 \
+    || { cat "$work/initdb.log"; fail "initdb"; }
+as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -w -t 30 -l "$work/pgsock/pg.log" \
+    -o "-p $PG_PORT -k $work/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { cat "$work/pgsock/pg.log"; fail "PostgreSQL did not start"; }
+pg_started=1
+"$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
+    -c "CREATE ROLE entraide LOGIN SUPERUSER PASSWORD 'entraide'" \
+    -c "CREATE DATABASE entraide OWNER entraide" >/dev/null || fail "creating the test role"
+"$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d entraide \
+    -c "CREATE EXTENSION postgis" >/dev/null || fail "PostGIS is not available in PostgreSQL"
+
+banner "starting Redis on port $REDIS_PORT"
+command -v redis-server >/dev/null || fail "redis-server not found"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --daemonize no >"$work/redis.log" 2>&1 &
+redis_pid=$!
+for _ in $(seq 50); do
+    [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && break
+    kill -0 "$redis_pid" 2>/dev/null || { cat "$work/redis.log"; fail "Redis did not start"; }
+    sleep 0.1
+done
+[ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] || fail "Redis does not answer PING"
+
+# Tests run in development mode (no SECRET_KEY needed, plain static storage);
+# tests/config/test_settings.py checks the production settings in subprocesses.
+export DJANGO_DEBUG=1
+status=0
+
+banner "suite 1/2: PostGIS + Redis channel layer"
+DATABASE_URL="postgis://entraide:entraide@127.0.0.1:$PG_PORT/entraide" \
+REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+ENTRAIDE_EXPECT_BACKEND=postgis \
+    $PY -m pytest "$@" || { status=1; echo "FAILED: suite on PostGIS"; }
+
+banner "suite 2/2: SpatiaLite + in-memory channel layer"
+DATABASE_URL="spatialite:///$work/entraide.sqlite3" \
+ENTRAIDE_EXPECT_BACKEND=spatialite \
+    $PY -m pytest "$@" || { status=1; echo "FAILED: suite on SpatiaLite"; }
+
+if [ $status -eq 0 ]; then banner "all checks passed on PostGIS and SpatiaLite"; fi
+exit $status

@@ -1,0 +1,155 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def expected_backend(django_db_setup, django_db_blocker):
+    """make test names the backend of each pass; fail loudly if it is not the one in use."""
+    from channels.layers import get_channel_layer
+    from django.db import connection
+
+    expected = os.environ.get("ENTRAIDE_EXPECT_BACKEND")
+    layer = type(get_channel_layer()).__name__
+    if expected == "postgis":
+        assert connection.vendor == "postgresql", connection.vendor
+        assert layer == "RedisChannelLayer", layer
+        with django_db_blocker.unblock():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT postgis_version()")
+                assert cursor.fetchone()[0]
+        cache.set("backend-check", 1)
+        assert cache.get("backend-check") == 1, "Redis cache does not answer"
+    elif expected == "spatialite":
+        assert connection.vendor == "sqlite", connection.vendor
+        assert layer == "InMemoryChannelLayer", layer
+        with django_db_blocker.unblock():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT spatialite_version()")
+                assert cursor.fetchone()[0]
+    yield expected
+    if connection.vendor == "postgresql":
+        # Connections left open by other threads (sync_to_async's executor, the
+        # ASGI server) would stop the test database from being dropped.
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits live in the cache (Redis in the PostGIS pass): start each test clean.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def resident(db):
+    return UserFactory(display_name="Amina")
+
+
+@pytest.fixture
+def api_for():
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url_for_child() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return f"spatialite:///{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, tmp_path_factory):
+    """A real daphne process serving the app on the test database.
+
+    Tests that use it must also use `transactional_db`, so that what they
+    write is committed and visible to the server process."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_child(),
+        "DJANGO_DEBUG": "1",
+        "PYTHONUNBUFFERED": "1",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "VENV": str(Path(sys.executable).parent.parent),
+    }
+    log = tmp_path_factory.mktemp("asgi") / "daphne.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [ROOT / "scripts" / "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the ASGI server did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+    yield f"127.0.0.1:{port}"
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def geocoder(settings):
+    """geopy's Nominatim client pointed at the local stand-in."""
+    from tests.stand_ins import NominatimStandIn
+
+    with NominatimStandIn() as stand_in:
+        settings.GEOCODER = {
+            **settings.GEOCODER,
+            "DOMAIN": stand_in.domain,
+            "SCHEME": "http",
+            "TIMEOUT": 0.5,
+        }
+        yield stand_in

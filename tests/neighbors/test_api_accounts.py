@@ -1,0 +1,120 @@
+import pytest
+from rest_framework.authtoken.models import Token
+
+from neighbors.models import User
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = {"email": "Nadia@Example.org", "password": "pommes-et-poires-42", "display_name": "Nadia"}
+
+
+def test_signup_returns_a_token_and_the_user(api, mailoutbox):
+    response = api.post("/api/v1/auth/signup", SIGNUP, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    user = User.objects.get()
+    assert body["token"] == Token.objects.get(user=user).key
+    assert body["user"]["email"] == "nadia@example.org"
+    assert body["user"]["display_name"] == "Nadia"
+    assert body["user"]["home"] is None
+    assert body["user"]["walk_radius_m"] == 1000
+    assert user.check_password(SIGNUP["password"])
+    # allauth's verification email went out.
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["nadia@example.org"]
+
+    me = api.get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {body['token']}")
+    assert me.status_code == 200
+    assert me.json()["email"] == "nadia@example.org"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({**SIGNUP, "email": "not-an-email"}, "email"),
+        ({**SIGNUP, "password": "123"}, "password"),
+        ({**SIGNUP, "display_name": "   "}, "display_name"),
+        ({k: v for k, v in SIGNUP.items() if k != "email"}, "email"),
+        ({**SIGNUP, "is_staff": True}, "is_staff"),
+    ],
+)
+def test_bad_signup_is_a_400_with_field_errors_and_creates_nothing(api, payload, field):
+    response = api.post("/api/v1/auth/signup", payload, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "invalid"
+    assert field in body["fields"], body
+    assert body["detail"]
+    assert not User.objects.exists()
+
+
+def test_signup_with_a_taken_email_is_refused(api, resident):
+    response = api.post(
+        "/api/v1/auth/signup", {**SIGNUP, "email": resident.email.upper()}, format="json"
+    )
+    assert response.status_code == 400
+    assert "email" in response.json()["fields"]
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "raw", [b"{not json", b"[1, 2]", b'"text"', b"", b'{"email": NaN}', b"\xff\xfe"]
+)
+def test_malformed_bodies_are_4xx(api, raw):
+    response = api.generic("POST", "/api/v1/auth/signup", raw, content_type="application/json")
+    assert 400 <= response.status_code < 500
+    assert set(response.json()) >= {"error", "detail"}
+    assert not User.objects.exists()
+
+
+def test_token_for_good_credentials(api, resident, password):
+    response = api.post(
+        "/api/v1/auth/token", {"email": resident.email, "password": password}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=resident).key}
+
+
+def test_wrong_password_gets_no_token(api, resident):
+    response = api.post(
+        "/api/v1/auth/token", {"email": resident.email, "password": "nope"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_credentials"
+    assert not Token.objects.exists()
+
+
+def test_token_attempts_are_rate_limited(api, resident, password):
+    for _ in range(10):
+        api.post("/api/v1/auth/token", {"email": resident.email, "password": "x"}, format="json")
+    response = api.post(
+        "/api/v1/auth/token", {"email": resident.email, "password": password}, format="json"
+    )
+    assert response.status_code == 429
+    assert response.json()["error"] == "throttled"
+
+
+def test_me_requires_authentication(api):
+    response = api.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["error"] == "not_authenticated"
+
+
+def test_categories_in_both_languages(api):
+    en = api.get("/api/v1/categories", HTTP_ACCEPT_LANGUAGE="en").json()
+    fr = api.get("/api/v1/categories", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert len(en) == 10
+    groceries_en = next(c for c in en if c["slug"] == "groceries")
+    groceries_fr = next(c for c in fr if c["slug"] == "groceries")
+    assert groceries_en["name"] == "Groceries"
+    assert groceries_fr["name"] == "Courses"
+
+
+def test_openapi_schema_and_docs(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in ("/api/v1/auth/signup", "/api/v1/auth/token", "/api/v1/me", "/api/v1/categories"):
+        assert path in paths
+    docs = api.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"swagger" in docs.content.lower()

@@ -1,0 +1,80 @@
+"""A new user, in Debian's Chromium, against a live daphne: sign up, set the
+home by clicking the map, switch language."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from neighbors.models import User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(asgi_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # the test makes between steps are plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(locale="fr-FR", base_url=f"http://{asgi_server}")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page
+        browser.close()
+        assert not errors, errors
+
+
+def test_sign_up_set_home_on_the_map_and_switch_language(page):
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("#map .leaflet-control-attribution")).to_be_visible()
+
+    page.locator("header a[href='/accounts/signup/']").click()
+    page.locator("#id_email").fill("grace@example.org")
+    page.locator("#id_password1").fill("jardin-partage-2026")
+    page.locator("#id_password2").fill("jardin-partage-2026")
+    page.locator("#id_display_name").fill("Grace")
+    page.locator("form").filter(has=page.locator("#id_password1")).locator(
+        "button[type=submit]"
+    ).click()
+
+    expect(page).to_have_url(re.compile(r"/profile/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon profil")
+    assert page.locator("#id_lat").input_value() == ""
+
+    home_map = page.locator("#home-map")
+    home_map.scroll_into_view_if_needed()
+    box = home_map.bounding_box()
+    home_map.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.4})
+    expect(page.locator("#home-map .leaflet-marker-icon")).to_have_count(1)
+    lat = float(page.locator("#id_lat").input_value())
+    lng = float(page.locator("#id_lng").input_value())
+    assert 48.8 < lat < 48.9 and 2.3 < lng < 2.45
+    page.locator("button[name=save]").click()
+    expect(page.locator(".messages")).to_contain_text("enregistré")
+
+    user = User.objects.get(email="grace@example.org")
+    assert user.home.y == pytest.approx(lat, abs=1e-6)
+    assert user.home.x == pytest.approx(lng, abs=1e-6)
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Help in your neighbourhood")
