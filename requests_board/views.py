@@ -22,6 +22,7 @@ def map_config(request) -> dict:
         "attribution": settings.MAP_TILES_ATTRIBUTION,
         "center": center,
         "zoom": settings.MAP_DEFAULT_ZOOM,
+        "home_set": user.is_authenticated and user.home_public is not None,
         "labels": {"request": _("Request"), "offer": _("Offer")},
     }
 

@@ -17,7 +17,7 @@ packages=(
     libsqlite3-mod-spatialite gdal-bin
     "postgresql-$pg_major" "postgresql-$pg_major-postgis-3" postgis
     redis-server
-    chromium fonts-liberation
+    chromium fonts-liberation fonts-noto-color-emoji
 )
 
 missing=()

@@ -4,6 +4,7 @@ home by clicking the map, switch language."""
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 from neighbors.models import User
@@ -40,12 +41,25 @@ def page(asgi_server, monkeypatch):
         assert not errors, errors
 
 
+def assert_accessible(page):
+    """axe-core (bundled with axe-playwright-python): no serious or critical violation."""
+    results = Axe().run(page)
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert not serious, serious
+
+
 def test_sign_up_set_home_on_the_map_and_switch_language(page):
     page.goto("/")
+    assert_accessible(page)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("#map .leaflet-control-attribution")).to_be_visible()
 
     page.locator("header a[href='/accounts/signup/']").click()
+    assert_accessible(page)
     page.locator("#id_email").fill("grace@example.org")
     page.locator("#id_password1").fill("jardin-partage-2026")
     page.locator("#id_password2").fill("jardin-partage-2026")
@@ -57,6 +71,7 @@ def test_sign_up_set_home_on_the_map_and_switch_language(page):
     expect(page).to_have_url(re.compile(r"/profile/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon profil")
     assert page.locator("#id_lat").input_value() == ""
+    assert_accessible(page)
 
     home_map = page.locator("#home-map")
     home_map.scroll_into_view_if_needed()

@@ -25,6 +25,7 @@
     return box;
   }
 
+  var bounds = [];
   items.forEach(function (item) {
     if (!item.public_location) return;
     var icon = L.divIcon({
@@ -47,5 +48,9 @@
     });
     marker.bindPopup(function () { return popupContent(item); });
     marker.addTo(map);
+    bounds.push([item.public_location.lat, item.public_location.lng]);
   });
+  if (!config.home_set && bounds.length > 1) {
+    map.fitBounds(bounds, { padding: [30, 30], maxZoom: config.zoom });
+  }
 })();
