@@ -11,8 +11,14 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+
+if settings.TASKS_IN_PROCESS:
+    from config.worker import start_in_process_worker
+
+    start_in_process_worker()
 
 application = ProtocolTypeRouter(
     {

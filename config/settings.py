@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "neighbors",
     "requests_board",
     "chat",
@@ -148,6 +150,30 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background tasks -----------------------------------------------------
+
+# django-tasks with its database backend. Embedded: a worker thread inside the
+# ASGI server (TASKS_IN_PROCESS). Scaled: `manage.py db_worker` processes.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS_IN_PROCESS = env.bool("TASKS_IN_PROCESS", default=not REDIS_URL)
+
+# --- Help board -----------------------------------------------------------
+
+# Absolute address of the site, for links in emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# An open request without a date expires after this many days.
+REQUEST_TTL_DAYS = env.int("REQUEST_TTL_DAYS", default=14)
+# Notification waves: the best N volunteers first, the next N after T minutes
+# without a response; nobody gets more than M notifications a day.
+NOTIFY_WAVE_SIZE = env.int("NOTIFY_WAVE_SIZE", default=5)
+NOTIFY_WAVE_MINUTES = env.int("NOTIFY_WAVE_MINUTES", default=30)
+NOTIFY_MAX_PER_DAY = env.int("NOTIFY_MAX_PER_DAY", default=10)
+# The map sends points from this zoom on, counts per grid cell below it.
+MAP_POINTS_MIN_ZOOM = env.int("MAP_POINTS_MIN_ZOOM", default=15)
+MAP_MAX_FEATURES = 500
+# The largest box the map endpoint answers (degrees of longitude, latitude).
+MAP_BBOX_MAX_SPAN = (2.0, 1.0)
 
 # --- Accounts -------------------------------------------------------------
 

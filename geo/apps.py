@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class GeoConfig(AppConfig):
     """Points, location privacy (public points, distance bands), walking estimates, geocoding."""
 
     name = "geo"
+
+    def ready(self):
+        from geo.spatialite import spatial_indexes_ensure
+
+        post_migrate.connect(spatial_indexes_ensure, dispatch_uid="geo.spatial_indexes_ensure")

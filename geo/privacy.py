@@ -34,12 +34,17 @@ def _offset(identity: str) -> tuple[float, float]:
     return 0.1 + 0.8 * u, 0.1 + 0.8 * v
 
 
-def public_point(exact: Point, *, identity: str, grid_m: float | None = None) -> Point:
-    """The public point of `exact` for the object named `identity` (e.g. "home:42")."""
+def grid_cell(exact: Point, grid_m: float | None = None) -> tuple[int, int, float, float]:
+    """(row, col, cell height, cell width in degrees) of the cell holding `exact`."""
     grid_m = grid_m or settings.PUBLIC_GRID_M
     dlat = grid_m / METRES_PER_DEGREE_LAT
     row = math.floor(exact.y / dlat)
     _dlat, dlng = _cell_size_degrees((row + 0.5) * dlat, grid_m)
-    col = math.floor(exact.x / dlng)
+    return row, math.floor(exact.x / dlng), dlat, dlng
+
+
+def public_point(exact: Point, *, identity: str, grid_m: float | None = None) -> Point:
+    """The public point of `exact` for the object named `identity` (e.g. "home:42")."""
+    row, col, dlat, dlng = grid_cell(exact, grid_m)
     fy, fx = _offset(identity)
     return Point((col + fx) * dlng, (row + fy) * dlat, srid=SRID)

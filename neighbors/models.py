@@ -71,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         "requests_board.HelpCategory", blank=True, related_name="skilled_users"
     )
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    email_notifications = models.BooleanField(
+        _("also tell me by email when a neighbour near me needs help"), default=False
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

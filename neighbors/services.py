@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from geo.privacy import public_point
 from neighbors.models import SPOKEN_LANGUAGES, HomeMove, User
+from requests_board.services import offers_follow_home
 
 UNSET = object()
 
@@ -103,6 +104,8 @@ def user_profile_update(
         user_home_set(user=user, home=home)
     user.full_clean(exclude=["password", "skills"])
     user.save()
+    if home is not UNSET:
+        offers_follow_home(user=user)
     if skills is not UNSET:
         user.skills.set(skills)
     return user

@@ -55,12 +55,23 @@ class HelpRequest(models.Model):
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     max_distance_m = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="helping_requests",
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    matched_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["status", "-created_at"], name="helprequest_status_created")
+            models.Index(fields=["status", "-created_at"], name="helprequest_status_created"),
+            models.Index(fields=["status", "expires_at"], name="helprequest_status_expires"),
         ]
         verbose_name = _("help request")
         verbose_name_plural = _("help requests")
@@ -91,3 +102,77 @@ class VolunteerOffer(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} ({self.radius_m} m)"
+
+
+class Response(models.Model):
+    """A volunteer offers help on a request; the requester may accept one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Not chosen")
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="responses")
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses"
+    )
+    message = models.TextField(_("message"), max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "volunteer"], name="one_response_per_volunteer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} -> {self.request}"
+
+
+class Notification(models.Model):
+    """Something for a user to see in the app (and by email if they opted in)."""
+
+    class Kind(models.TextChoices):
+        NEW_REQUEST = "new_request", _("A neighbour near you needs help")
+        NEW_RESPONSE = "new_response", _("A neighbour offers to help you")
+        ACCEPTED = "accepted", _("Your offer of help was accepted")
+        CLOSED = "closed", _("A request you answered is closed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    request = models.ForeignKey(
+        HelpRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_created")]
+
+    def __str__(self):
+        return f"{self.kind} for {self.user_id}"
+
+
+class MapCell(models.Model):
+    """How many open requests (or active offers) have their public point in a
+    grid cell, per level. Kept current by the services as posts open and
+    close, so low-zoom maps read counts instead of clustering a city's points."""
+
+    level = models.PositiveSmallIntegerField()
+    x = models.IntegerField()
+    y = models.IntegerField()
+    kind = models.CharField(max_length=10)
+    count = models.IntegerField(default=0)
+    sum_lat = models.FloatField(default=0)
+    sum_lng = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "kind", "x", "y"], name="mapcell_unique")
+        ]

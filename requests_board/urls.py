@@ -5,4 +5,14 @@ from requests_board import views
 app_name = "board"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("near-me/", views.near_me, name="near-me"),
+    path("requests/new/", views.request_create, name="request-create"),
+    path("requests/mine/", views.my_requests, name="my-requests"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="request-edit"),
+    path("requests/<int:pk>/respond/", views.request_respond, name="request-respond"),
+    path("requests/<int:pk>/accept/", views.request_accept, name="request-accept"),
+    path("requests/<int:pk>/complete/", views.request_complete, name="request-complete"),
+    path("requests/<int:pk>/cancel/", views.request_cancel, name="request-cancel"),
+    path("offers/new/", views.offer_create, name="offer-create"),
 ]

@@ -1,9 +1,28 @@
+"""The board's pages: thin views over services and selectors."""
+
+import math
+
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from geo.points import lat_lng
-from requests_board import selectors
+from geo.privacy import METRES_PER_DEGREE_LAT
+from geo.public import public_place
+from requests_board import selectors, services
+from requests_board.forms import (
+    AcceptForm,
+    BoardFilterForm,
+    HelpRequestForm,
+    OfferForm,
+    ResponseForm,
+)
+from requests_board.models import HelpRequest
 
 
 def map_config(request) -> dict:
@@ -22,20 +41,317 @@ def map_config(request) -> dict:
         "attribution": settings.MAP_TILES_ATTRIBUTION,
         "center": center,
         "zoom": settings.MAP_DEFAULT_ZOOM,
-        "home_set": user.is_authenticated and user.home_public is not None,
-        "labels": {"request": _("Request"), "offer": _("Offer")},
+        "api": reverse("api-map"),
+        "detail": reverse("board:request", args=[0]).replace("/0/", "/{id}/"),
+        "labels": {
+            "request": _("Request"),
+            "offer": _("Offer"),
+            "cluster": _("%(count)s here: zoom in to see them"),
+            "open": _("See the request"),
+        },
+    }
+
+
+def _area_around(center: dict, metres: float = 1500) -> tuple[float, float, float, float]:
+    dlat = metres / METRES_PER_DEGREE_LAT
+    dlng = dlat / max(math.cos(math.radians(center["lat"])), 0.01)
+    return (center["lng"] - dlng, center["lat"] - dlat, center["lng"] + dlng, center["lat"] + dlat)
+
+
+def _filters(request) -> dict:
+    form = BoardFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return {"form": form, "category": None, "urgency": None, "band": None, "page": 1}
+    data = form.cleaned_data if form.is_bound else {}
+    category = data.get("category")
+    return {
+        "form": form,
+        "category": category.slug if category else None,
+        "urgency": data.get("urgency") or None,
+        "band": data.get("band") or None,
+        "page": data.get("page") or 1,
     }
 
 
 def home(request):
-    items = selectors.map_items()
+    """The map, and the same items as a list with filters."""
+    filters = _filters(request)
+    config = map_config(request)
+    user = request.user
+    context = {"filters": filters["form"], "map_config": config}
+    if user.is_authenticated and user.home is not None:
+        page = selectors.help_requests_nearby(
+            viewer=user,
+            page=filters["page"],
+            category=filters["category"],
+            urgency=filters["urgency"],
+            band=filters["band"],
+        )
+        context.update(matches=page.results, page=page)
+        context["offers"] = [m.item for m in selectors.offers_nearby(viewer=user).results]
+    else:
+        area = _area_around(config["center"])
+        context["area_requests"] = selectors.help_requests_in_area(
+            bbox=area, category=filters["category"], urgency=filters["urgency"]
+        )
+        context["offers"] = selectors.offers_in_area(bbox=area)
+    return render(request, "requests_board/home.html", context)
+
+
+@login_required
+def near_me(request):
+    """For volunteers: open requests they could walk to, with the reasons."""
+    if request.user.home is None:
+        messages.info(request, _("Set your home first: nearby help is found from it."))
+        return redirect("neighbors:profile")
+    filters = _filters(request)
+    page = selectors.help_requests_nearby(
+        viewer=request.user,
+        page=filters["page"],
+        category=filters["category"],
+        urgency=filters["urgency"],
+        band=filters["band"],
+    )
     return render(
         request,
-        "requests_board/home.html",
+        "requests_board/near_me.html",
+        {"filters": filters["form"], "page": page, "matches": page.results},
+    )
+
+
+def _request_form_initial(user) -> dict:
+    home = lat_lng(user.home) or {}
+    return {"lat": home.get("lat"), "lng": home.get("lng")}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    form = HelpRequestForm(request.POST or None, initial=_request_form_initial(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            help_request = services.help_request_create(
+                author=request.user,
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                urgency=data["urgency"],
+                location=data["location"],
+                needed_by=data["needed_by"],
+                max_distance_m=data["max_distance_m"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Your request is published. Neighbours nearby will see it.")
+            )
+            return redirect("board:request", pk=help_request.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "requests_board/request_form.html",
+        {"form": form, "map_config": map_config(request), "editing": False},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pk):
+    help_request = selectors.help_request_for_viewer(viewer=request.user, request_id=pk)
+    if help_request.author_id != request.user.pk:
+        raise PermissionDenied
+    initial = {
+        "title": help_request.title,
+        "description": help_request.description,
+        "category": help_request.category,
+        "urgency": help_request.urgency,
+        "needed_by": help_request.needed_by,
+        "max_distance_m": help_request.max_distance_m,
+        **(lat_lng(help_request.location) or {}),
+    }
+    form = HelpRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.help_request_update(
+                request=help_request,
+                user=request.user,
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                urgency=data["urgency"],
+                location=data["location"],
+                needed_by=data["needed_by"],
+                max_distance_m=data["max_distance_m"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except services.TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your request is updated."))
+            return redirect("board:request", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "requests_board/request_form.html",
         {
-            "items": items,
-            "requests": [i for i in items if i["kind"] == "request"],
-            "offers": [i for i in items if i["kind"] == "offer"],
+            "form": form,
             "map_config": map_config(request),
+            "editing": True,
+            "help_request": help_request,
+        },
+        status=status,
+    )
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def request_detail(request, pk):
+    viewer = request.user if request.user.is_authenticated else None
+    help_request = selectors.help_request_for_viewer(viewer=viewer, request_id=pk)
+    return _render_detail(request, help_request, response_form=ResponseForm())
+
+
+def _render_detail(request, help_request: HelpRequest, *, response_form, status=200):
+    viewer = request.user if request.user.is_authenticated else None
+    exact = selectors.help_request_exact_visible(viewer=viewer, request=help_request)
+    is_author = viewer is not None and viewer.pk == help_request.author_id
+    context = {
+        "help_request": help_request,
+        "public": public_place(help_request)["public_location"],
+        "exact": lat_lng(help_request.location) if exact else None,
+        "distance": selectors.help_request_view_distance(viewer=viewer, request=help_request),
+        "is_author": is_author,
+        "is_helper": viewer is not None and viewer.pk == help_request.helper_id,
+        "map_config": map_config(request),
+        "response_form": response_form,
+    }
+    if is_author:
+        responses = list(selectors.responses_for_author(viewer=viewer, request=help_request))
+        for response in responses:
+            response.band = selectors.response_distance(
+                request=help_request, volunteer=response.volunteer
+            )
+        context["responses"] = responses
+    elif viewer is not None:
+        context["my_response"] = help_request.responses.filter(volunteer=viewer).first()
+    if exact and not is_author and viewer.home is not None:
+        home = lat_lng(viewer.home)
+        context["directions_url"] = (
+            "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route="
+            f"{home['lat']},{home['lng']};{context['exact']['lat']},{context['exact']['lng']}"
+        )
+    return render(request, "requests_board/request_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def request_respond(request, pk):
+    help_request = selectors.help_request_for_viewer(viewer=request.user, request_id=pk)
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.help_request_respond(
+                request=help_request, volunteer=request.user, message=form.cleaned_data["message"]
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except services.TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you! Your neighbour has been told."))
+            return redirect("board:request", pk=pk)
+    return _render_detail(request, help_request, response_form=form, status=400)
+
+
+def _transition(request, pk, action, success_message):
+    help_request = selectors.help_request_for_viewer(viewer=request.user, request_id=pk)
+    try:
+        action(help_request)
+    except services.TransitionError as exc:
+        messages.error(request, exc.message)
+        return _render_detail(request, help_request, response_form=ResponseForm(), status=409)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _render_detail(request, help_request, response_form=ResponseForm(), status=400)
+    messages.success(request, success_message)
+    return redirect("board:request", pk=pk)
+
+
+@login_required
+@require_POST
+def request_accept(request, pk):
+    form = AcceptForm(request.POST)
+    helper_id = form.cleaned_data["helper"] if form.is_valid() else 0
+    return _transition(
+        request,
+        pk,
+        lambda r: services.help_request_accept(
+            request=r, requester=request.user, helper_id=helper_id
+        ),
+        _("You accepted a helper. They can now see where to meet you."),
+    )
+
+
+@login_required
+@require_POST
+def request_complete(request, pk):
+    return _transition(
+        request,
+        pk,
+        lambda r: services.help_request_complete(request=r, user=request.user),
+        _("Marked as done. Thank you for helping each other!"),
+    )
+
+
+@login_required
+@require_POST
+def request_cancel(request, pk):
+    return _transition(
+        request,
+        pk,
+        lambda r: services.help_request_cancel(request=r, user=request.user),
+        _("Your request is cancelled."),
+    )
+
+
+@login_required
+def my_requests(request):
+    return render(
+        request,
+        "requests_board/my_requests.html",
+        {
+            "mine": selectors.help_requests_of(user=request.user),
+            "helping": selectors.help_requests_helping(user=request.user),
+            "notifications": selectors.notifications_for(user=request.user),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_create(request):
+    form = OfferForm(
+        request.POST or None,
+        initial={
+            "radius_m": request.user.walk_radius_m,
+            "categories": list(request.user.skills.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_create(volunteer=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Your offer is published. Thank you!"))
+            return redirect("board:near-me")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "requests_board/offer_form.html", {"form": form}, status=status)

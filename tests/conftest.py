@@ -71,6 +71,7 @@ def resident(db):
 def api_for():
     def make(user):
         client = APIClient()
+        client.credentials(HTTP_ACCEPT_LANGUAGE="en")
         client.force_authenticate(user)
         return client
 
@@ -108,6 +109,7 @@ def asgi_server(django_db_setup, tmp_path_factory):
         **os.environ,
         "DATABASE_URL": _database_url_for_child(),
         "DJANGO_DEBUG": "1",
+        "TASKS_IN_PROCESS": "0",
         "PYTHONUNBUFFERED": "1",
         "HOST": "127.0.0.1",
         "PORT": str(port),

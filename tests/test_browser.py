@@ -73,11 +73,11 @@ def test_sign_up_set_home_on_the_map_and_switch_language(page):
     assert page.locator("#id_lat").input_value() == ""
     assert_accessible(page)
 
-    home_map = page.locator("#home-map")
-    home_map.scroll_into_view_if_needed()
-    box = home_map.bounding_box()
-    home_map.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.4})
-    expect(page.locator("#home-map .leaflet-marker-icon")).to_have_count(1)
+    pin_map = page.locator("#pin-map")
+    pin_map.scroll_into_view_if_needed()
+    box = pin_map.bounding_box()
+    pin_map.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.4})
+    expect(page.locator("#pin-map .leaflet-marker-icon")).to_have_count(1)
     lat = float(page.locator("#id_lat").input_value())
     lng = float(page.locator("#id_lng").input_value())
     assert 48.8 < lat < 48.9 and 2.3 < lng < 2.45

@@ -25,6 +25,16 @@ def test_demo_map_shows_public_points_only(client):
     call_command("seed_demo")
     page = client.get("/").content.decode()
     assert page.count('data-kind="request"') == 8
+    features = client.get("/api/v1/map", {"bbox": "2.35,48.85,2.40,48.875", "zoom": 16}).json()
+    points = {
+        (f["properties"]["kind"], f["properties"]["id"]): f["geometry"]["coordinates"]
+        for f in features["features"]
+    }
+    assert len(points) == 8 + 6
     for request in HelpRequest.objects.all():
+        lng, lat = points[("request", request.pk)]
+        assert (round(lng, 6), round(lat, 6)) == (
+            round(request.public_location.x, 6),
+            round(request.public_location.y, 6),
+        )
         assert f"{request.location.y:.5f}" not in page
-        assert f"{request.public_location.y:.6f}".rstrip("0") in page

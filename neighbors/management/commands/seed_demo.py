@@ -10,7 +10,8 @@ from django.db import transaction
 from geo.privacy import public_point
 from neighbors.models import User
 from requests_board.categories import categories_ensure
-from requests_board.models import HelpCategory, HelpRequest, Urgency, VolunteerOffer
+from requests_board.models import HelpCategory, Urgency
+from requests_board.services import help_request_create, offer_create
 
 DEMO_DOMAIN = "demo.entraide.invalid"
 DEMO_PASSWORD = "entraide-demo"  # noqa: S105 (documented demo accounts)
@@ -168,29 +169,23 @@ class Command(BaseCommand):
                 author.home.y + rng.uniform(-0.0005, 0.0005),
                 srid=4326,
             )
-            request = HelpRequest.objects.create(
+            help_request_create(
                 author=author,
                 title=title,
                 description=description,
                 category=categories[slug],
                 urgency=urgency,
                 location=location,
-                public_location=location,  # replaced below, once the id is known
             )
-            request.public_location = public_point(location, identity=f"request:{request.pk}")
-            request.save(update_fields=["public_location"])
 
         volunteers = residents[len(REQUESTS) : len(REQUESTS) + len(OFFERS)]
         for volunteer, (slugs, availability, note) in zip(volunteers, OFFERS, strict=False):
-            offer = VolunteerOffer.objects.create(
+            offer_create(
                 volunteer=volunteer,
-                radius_m=volunteer.walk_radius_m,
+                categories=[categories[s] for s in slugs],
                 availability=availability,
                 note=note,
-                location=volunteer.home,
-                public_location=volunteer.home_public,
             )
-            offer.categories.set([categories[s] for s in slugs])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo neighbourhood created: {len(residents)} residents, "

@@ -1,13 +1,15 @@
-// Places the home pin on the profile page. The latitude and longitude inputs
-// stay the source of truth (they also work without a mouse or without JS);
-// clicking the map or dragging the pin fills them in.
+// A pin on a map that fills a latitude and a longitude input. The inputs stay
+// the source of truth (they work with a keyboard and without JavaScript);
+// clicking the map or dragging the pin fills them in. Used for the home on
+// the profile page and for a request's meeting point.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("map-config").textContent);
-  var element = document.getElementById("home-map");
-  var latInput = document.getElementById("id_lat");
-  var lngInput = document.getElementById("id_lng");
-  if (!element || !latInput || !lngInput || typeof L === "undefined") return;
+  var element = document.getElementById("pin-map");
+  if (!element || typeof L === "undefined") return;
+  var latInput = document.getElementById(element.dataset.latInput);
+  var lngInput = document.getElementById(element.dataset.lngInput);
+  if (!latInput || !lngInput) return;
 
   function current() {
     var lat = parseFloat(latInput.value);

@@ -1,0 +1,46 @@
+"""Distances as people see them: bands and walking minutes, never metres."""
+
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_lazy as _
+from geopy.distance import geodesic
+
+# Streets are not straight lines: walking distance is about 1.3 times the
+# geodesic one (DESIGN.md, "Matching").
+DETOUR_FACTOR = 1.3
+WALKING_SPEED_KMH = 4.5
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    label: str
+    rank: int
+
+
+BANDS = [
+    # (upper bound in metres, band)
+    (500, Band("under_500m", _("under 500 m"), 0)),
+    (1500, Band("about_1km", _("about 1 km"), 1)),
+    (2500, Band("about_2km", _("about 2 km"), 2)),
+    (float("inf"), Band("about_3km", _("about 3 km or more"), 3)),
+]
+
+
+def metres_between(a: Point, b: Point) -> float:
+    """Geodesic distance on the WGS 84 ellipsoid."""
+    return geodesic((a.y, a.x), (b.y, b.x)).meters
+
+
+def band_for(metres: float) -> Band:
+    for upper, band in BANDS:
+        if metres < upper:
+            return band
+    return BANDS[-1][1]
+
+
+def walk_minutes(metres: float) -> int:
+    """Estimated walking time, rounded to 5 minutes (at least 5)."""
+    minutes = metres * DETOUR_FACTOR / (WALKING_SPEED_KMH * 1000 / 60)
+    return max(5, int(5 * round(minutes / 5)))

@@ -1,0 +1,215 @@
+"""The board's JSON shapes. Every position goes through geo.public (public
+points) or, for those selectors allow, geo.points.lat_lng (exact points)."""
+
+import math
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import serializers
+
+from config.api import StrictSerializer
+from geo.points import lat_lng
+from geo.public import public_place
+from geo.serializers import LatLngSerializer
+from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M
+from requests_board import selectors
+from requests_board.models import HelpCategory, HelpRequest, Urgency
+
+LAT_LNG_SCHEMA = {
+    "type": "object",
+    "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}},
+}
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class HelpRequestSerializer(serializers.Serializer):
+    """A request as `context["viewer"]` may see it."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField(source="category.slug", help_text="Category slug.")
+    category_name = serializers.CharField(source="category.name")
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    status = serializers.ChoiceField(choices=HelpRequest.Status.choices)
+    needed_by = serializers.DateField(allow_null=True)
+    max_distance_m = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    author = PersonSerializer()
+    public_location = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+    distance_band = serializers.SerializerMethodField()
+    walk_minutes = serializers.SerializerMethodField()
+    helper = serializers.SerializerMethodField()
+
+    def _viewer(self):
+        return self.context.get("viewer")
+
+    def get_public_location(self, obj) -> dict:
+        return public_place(obj)["public_location"]
+
+    def get_location(self, obj) -> dict | None:
+        """Present only for the author and, once accepted, the helper."""
+        if selectors.help_request_exact_visible(viewer=self._viewer(), request=obj):
+            return lat_lng(obj.location)
+        return None
+
+    def _distance(self, obj):
+        cache = self.context.setdefault("_distance", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = selectors.help_request_view_distance(viewer=self._viewer(), request=obj)
+        return cache[obj.pk]
+
+    def get_distance_band(self, obj) -> str | None:
+        match = self._distance(obj)
+        return match.band.code if match else None
+
+    def get_walk_minutes(self, obj) -> int | None:
+        match = self._distance(obj)
+        return match.walk_minutes if match else None
+
+    def get_helper(self, obj) -> dict | None:
+        viewer = self._viewer()
+        if obj.helper_id and viewer is not None and viewer.pk in (obj.author_id, obj.helper_id):
+            return {"id": obj.helper_id, "display_name": obj.helper.display_name}
+        return None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data["location"] is None:
+            del data["location"]
+        return data
+
+
+class MatchSerializer(serializers.Serializer):
+    """One result of a nearby search: the item plus band, minutes and reasons."""
+
+    def to_representation(self, match):
+        data = self.context["item_serializer"](match.item, context=self.context).data
+        data.update(
+            distance_band=match.band.code,
+            distance_label=str(match.band.label),
+            walk_minutes=match.walk_minutes,
+            reasons=[str(r) for r in match.reasons],
+        )
+        return data
+
+
+class HelpRequestCreateSerializer(StrictSerializer):
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=HelpCategory.objects.all())
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    location = LatLngSerializer()
+    needed_by = serializers.DateField(required=False, allow_null=True)
+    max_distance_m = serializers.IntegerField(
+        min_value=100, max_value=3000, required=False, allow_null=True
+    )
+
+    def validate_needed_by(self, value):
+        if value is not None and value < timezone.localdate():
+            raise serializers.ValidationError("This date is in the past.")
+        return value
+
+
+class ResponseCreateSerializer(StrictSerializer):
+    message = serializers.CharField(max_length=1000)
+
+
+class AcceptSerializer(StrictSerializer):
+    helper = serializers.IntegerField(min_value=1, help_text="The responding volunteer's user id.")
+
+
+class EmptySerializer(StrictSerializer):
+    pass
+
+
+class ResponseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    volunteer = PersonSerializer()
+    message = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    distance_band = serializers.SerializerMethodField()
+
+    def get_distance_band(self, obj) -> str | None:
+        band = selectors.response_distance(request=obj.request, volunteer=obj.volunteer)
+        return band.code if band else None
+
+
+class OfferSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    volunteer = PersonSerializer()
+    categories = serializers.SerializerMethodField(help_text="Category slugs.")
+    radius_m = serializers.IntegerField()
+    availability = serializers.CharField()
+    note = serializers.CharField()
+    is_active = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    public_location = serializers.SerializerMethodField()
+
+    def get_public_location(self, obj) -> dict:
+        return public_place(obj)["public_location"]
+
+    def get_categories(self, obj) -> list[str]:
+        return [category.slug for category in obj.categories.all()]
+
+
+class OfferCreateSerializer(StrictSerializer):
+    categories = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=HelpCategory.objects.all(), allow_empty=False
+    )
+    radius_m = serializers.IntegerField(
+        min_value=WALK_RADIUS_MIN_M, max_value=WALK_RADIUS_MAX_M, required=False
+    )
+    availability = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class NearbyQuerySerializer(StrictSerializer):
+    page = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=1)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=HelpCategory.objects.all(), required=False
+    )
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    band = serializers.ChoiceField(
+        choices=["under_500m", "about_1km", "about_2km", "about_3km"], required=False
+    )
+
+
+class MapQuerySerializer(StrictSerializer):
+    bbox = serializers.CharField(help_text="minLng,minLat,maxLng,maxLat")
+    zoom = serializers.IntegerField(min_value=0, max_value=22)
+
+    def validate_bbox(self, value):
+        parts = value.split(",")
+        if len(parts) != 4:
+            raise serializers.ValidationError("Four numbers: minLng,minLat,maxLng,maxLat.")
+        try:
+            min_lng, min_lat, max_lng, max_lat = (float(p) for p in parts)
+        except ValueError:
+            raise serializers.ValidationError(
+                "Four numbers: minLng,minLat,maxLng,maxLat."
+            ) from None
+        if not all(math.isfinite(v) for v in (min_lng, min_lat, max_lng, max_lat)):
+            raise serializers.ValidationError("Coordinates must be finite numbers.")
+        if not (-180 <= min_lng <= 180 and -180 <= max_lng <= 180):
+            raise serializers.ValidationError("Longitudes are between -180 and 180.")
+        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise serializers.ValidationError("Latitudes are between -90 and 90.")
+        if min_lng >= max_lng or min_lat >= max_lat:
+            raise serializers.ValidationError(
+                "The box is inverted or empty (min must be below max)."
+            )
+        max_dlng, max_dlat = settings.MAP_BBOX_MAX_SPAN
+        if max_lng - min_lng > max_dlng or max_lat - min_lat > max_dlat:
+            raise serializers.ValidationError(
+                f"The box is too large: at most {max_dlng} degrees of longitude "
+                f"by {max_dlat} of latitude."
+            )
+        return (min_lng, min_lat, max_lng, max_lat)

@@ -1,0 +1,386 @@
+"""Writes for the help board: requests, their lifecycle, responses, offers.
+
+DESIGN.md, "Request lifecycle": open -> matched -> done | cancelled; an open
+request expires. Every transition is a function here; an invalid one raises
+TransitionError, which the API and the pages turn into a clear 4xx.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chat.events import publish
+from geo.privacy import public_point
+from requests_board.map_cells import map_cells_adjust
+from requests_board.models import (
+    HelpCategory,
+    HelpRequest,
+    Notification,
+    Response,
+    Urgency,
+    VolunteerOffer,
+)
+
+Status = HelpRequest.Status
+
+
+class TransitionError(Exception):
+    """A lifecycle step that the request's state does not allow."""
+
+    def __init__(self, message: str, code: str = "invalid_transition"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _expiry(needed_by) -> datetime:
+    if needed_by is not None:
+        return timezone.make_aware(datetime.combine(needed_by + timedelta(days=1), time.min))
+    return timezone.now() + timedelta(days=settings.REQUEST_TTL_DAYS)
+
+
+def _validate_request_fields(*, title, description, needed_by, max_distance_m) -> dict:
+    errors = {}
+    if not title.strip():
+        errors["title"] = [_("Give your request a short title.")]
+    if len(title) > 120:
+        errors["title"] = [_("At most 120 characters.")]
+    if len(description) > 2000:
+        errors["description"] = [_("At most 2,000 characters.")]
+    if needed_by is not None and needed_by < timezone.localdate():
+        errors["needed_by"] = [_("This date is in the past.")]
+    if max_distance_m is not None and not 100 <= max_distance_m <= 3000:
+        errors["max_distance_m"] = [_("Between 100 and 3,000 metres.")]
+    return errors
+
+
+def notification_send(*, user_ids, kind: str, request: HelpRequest | None = None) -> None:
+    """Stores one notification per user and pushes it over their websockets."""
+    user_ids = list(user_ids)
+    Notification.objects.bulk_create(
+        [Notification(user_id=uid, kind=kind, request=request) for uid in user_ids]
+    )
+    payload = {"kind": kind, "request": request.pk if request else None}
+    publish(user_ids, "event.notification", {"notification": payload})
+
+
+@transaction.atomic
+def help_request_create(
+    *,
+    author,
+    title: str,
+    category: HelpCategory,
+    location: Point,
+    description: str = "",
+    urgency: str = Urgency.NORMAL,
+    needed_by=None,
+    max_distance_m: int | None = None,
+) -> HelpRequest:
+    errors = _validate_request_fields(
+        title=title, description=description, needed_by=needed_by, max_distance_m=max_distance_m
+    )
+    if errors:
+        raise ValidationError(errors)
+    request = HelpRequest.objects.create(
+        author=author,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        urgency=urgency,
+        location=location,
+        public_location=location,  # replaced below: the public point needs the id
+        needed_by=needed_by,
+        max_distance_m=max_distance_m,
+        expires_at=_expiry(needed_by),
+    )
+    request.public_location = public_point(location, identity=f"request:{request.pk}")
+    request.save(update_fields=["public_location"])
+    map_cells_adjust(
+        kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=1
+    )
+    transaction.on_commit(lambda: _enqueue_first_wave(request.pk))
+    return request
+
+
+def _enqueue_first_wave(request_id: int) -> None:
+    from requests_board.tasks import notify_wave
+
+    notify_wave.enqueue(request_id)
+
+
+@transaction.atomic
+def help_request_update(*, request: HelpRequest, user, **fields) -> HelpRequest:
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if request.author_id != user.pk:
+        raise PermissionDenied(_("Only the author can edit a request."))
+    if request.status != Status.OPEN:
+        raise TransitionError(_("Only an open request can be edited."))
+    merged = {
+        "title": fields.get("title", request.title),
+        "description": fields.get("description", request.description),
+        "needed_by": fields.get("needed_by", request.needed_by),
+        "max_distance_m": fields.get("max_distance_m", request.max_distance_m),
+    }
+    errors = _validate_request_fields(**merged)
+    if errors:
+        raise ValidationError(errors)
+    for name in ("title", "description", "category", "urgency", "needed_by", "max_distance_m"):
+        if name in fields:
+            setattr(
+                request,
+                name,
+                fields[name].strip() if isinstance(fields[name], str) else fields[name],
+            )
+    if "needed_by" in fields:
+        request.expires_at = _expiry(request.needed_by)
+    if "location" in fields and not fields["location"].equals_exact(request.location, 1e-9):
+        old = request.public_location
+        request.location = fields["location"]
+        request.public_location = public_point(request.location, identity=f"request:{request.pk}")
+        map_cells_adjust(kind="request", lng=old.x, lat=old.y, delta=-1)
+        map_cells_adjust(
+            kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=1
+        )
+    request.save()
+    return request
+
+
+def _leave_open(request: HelpRequest) -> None:
+    map_cells_adjust(
+        kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=-1
+    )
+
+
+def _locked(request: HelpRequest) -> HelpRequest:
+    return HelpRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def help_request_respond(*, request: HelpRequest, volunteer, message: str) -> Response:
+    request = _locked(request)
+    if request.author_id == volunteer.pk:
+        raise TransitionError(_("You cannot respond to your own request."), code="own_request")
+    if request.status != Status.OPEN or request.expires_at <= timezone.now():
+        raise TransitionError(_("This request is no longer open."))
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": [_("Say a word to your neighbour.")]})
+    if len(message) > 1000:
+        raise ValidationError({"message": [_("At most 1,000 characters.")]})
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                request=request, volunteer=volunteer, message=message
+            )
+    except IntegrityError:
+        raise TransitionError(
+            _("You have already offered to help with this request."), code="already_responded"
+        ) from None
+    notification_send(
+        user_ids=[request.author_id], kind=Notification.Kind.NEW_RESPONSE, request=request
+    )
+    return response
+
+
+@transaction.atomic
+def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> HelpRequest:
+    request = _locked(request)
+    if request.author_id != requester.pk:
+        raise PermissionDenied(_("Only the author can accept a helper."))
+    if request.status != Status.OPEN:
+        raise TransitionError(_("This request is not open: it cannot take a helper."))
+    response = request.responses.filter(volunteer_id=helper_id).first()
+    if response is None:
+        raise ValidationError({"helper": [_("This neighbour has not offered to help.")]})
+    now = timezone.now()
+    request.status = Status.MATCHED
+    request.helper_id = helper_id
+    request.matched_at = now
+    request.save(update_fields=["status", "helper", "matched_at"])
+    request.responses.exclude(pk=response.pk).update(status=Response.Status.DECLINED)
+    response.status = Response.Status.ACCEPTED
+    response.save(update_fields=["status"])
+    _leave_open(request)
+    notification_send(user_ids=[helper_id], kind=Notification.Kind.ACCEPTED, request=request)
+    return request
+
+
+@transaction.atomic
+def help_request_complete(*, request: HelpRequest, user) -> HelpRequest:
+    request = _locked(request)
+    if user.pk not in (request.author_id, request.helper_id):
+        raise PermissionDenied(_("Only the author or the helper can mark a request done."))
+    if request.status != Status.MATCHED:
+        raise TransitionError(_("Only a request with an accepted helper can be marked done."))
+    request.status = Status.DONE
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    other = request.helper_id if user.pk == request.author_id else request.author_id
+    notification_send(user_ids=[other], kind=Notification.Kind.CLOSED, request=request)
+    return request
+
+
+@transaction.atomic
+def help_request_cancel(*, request: HelpRequest, user) -> HelpRequest:
+    request = _locked(request)
+    if request.author_id != user.pk:
+        raise PermissionDenied(_("Only the author can cancel a request."))
+    if request.status not in (Status.OPEN, Status.MATCHED):
+        raise TransitionError(_("This request is already closed."))
+    was_open = request.status == Status.OPEN
+    request.status = Status.CANCELLED
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    if was_open:
+        _leave_open(request)
+    others = set(request.responses.values_list("volunteer_id", flat=True))
+    if others:
+        notification_send(user_ids=others, kind=Notification.Kind.CLOSED, request=request)
+    return request
+
+
+def help_requests_expire(*, now: datetime | None = None) -> int:
+    """Closes open requests past their expiry. Returns how many."""
+    now = now or timezone.now()
+    expired = 0
+    ids = list(
+        HelpRequest.objects.filter(status=Status.OPEN, expires_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        with transaction.atomic():
+            request = HelpRequest.objects.select_for_update().get(pk=pk)
+            if request.status != Status.OPEN:
+                continue
+            request.status = Status.EXPIRED
+            request.closed_at = now
+            request.save(update_fields=["status", "closed_at"])
+            _leave_open(request)
+            expired += 1
+    return expired
+
+
+@transaction.atomic
+def offer_create(
+    *, volunteer, categories, radius_m: int | None = None, availability: str = "", note: str = ""
+) -> VolunteerOffer:
+    if volunteer.home is None:
+        raise ValidationError(
+            {"non_field_errors": [_("Set your home first: offers are matched from it.")]}
+        )
+    categories = list(categories)
+    if not categories:
+        raise ValidationError({"categories": [_("Choose at least one kind of help.")]})
+    radius_m = radius_m or volunteer.walk_radius_m
+    if not 100 <= radius_m <= 3000:
+        raise ValidationError({"radius_m": [_("Between 100 and 3,000 metres.")]})
+    offer = VolunteerOffer.objects.create(
+        volunteer=volunteer,
+        radius_m=radius_m,
+        availability=availability.strip(),
+        note=note.strip(),
+        location=volunteer.home,
+        public_location=volunteer.home_public,
+    )
+    offer.categories.set(categories)
+    map_cells_adjust(
+        kind="offer", lng=offer.public_location.x, lat=offer.public_location.y, delta=1
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_deactivate(*, offer: VolunteerOffer, user) -> VolunteerOffer:
+    offer = VolunteerOffer.objects.select_for_update().get(pk=offer.pk)
+    if offer.volunteer_id != user.pk:
+        raise PermissionDenied(_("Only its volunteer can withdraw an offer."))
+    if offer.is_active:
+        offer.is_active = False
+        offer.save(update_fields=["is_active"])
+        map_cells_adjust(
+            kind="offer", lng=offer.public_location.x, lat=offer.public_location.y, delta=-1
+        )
+    return offer
+
+
+def offers_follow_home(*, user) -> None:
+    """Active offers sit at their volunteer's home: move them with it."""
+    for offer in VolunteerOffer.objects.select_for_update().filter(volunteer=user, is_active=True):
+        map_cells_adjust(
+            kind="offer", lng=offer.public_location.x, lat=offer.public_location.y, delta=-1
+        )
+        if user.home is None:
+            offer.is_active = False
+        else:
+            offer.location = user.home
+            offer.public_location = user.home_public
+            map_cells_adjust(
+                kind="offer", lng=offer.public_location.x, lat=offer.public_location.y, delta=1
+            )
+        offer.save(update_fields=["location", "public_location", "is_active"])
+
+
+def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
+    """Notifies the next NOTIFY_WAVE_SIZE best volunteers not yet told, none
+    over NOTIFY_MAX_PER_DAY today. Returns (how many, whether more remain).
+    Stops once the request has a response or is no longer open."""
+    from neighbors.models import User
+    from requests_board.selectors import volunteer_candidates
+
+    request = HelpRequest.objects.filter(pk=request_id).first()
+    if request is None or request.status != Status.OPEN or request.responses.exists():
+        return 0, False
+    told = set(
+        Notification.objects.filter(
+            request=request, kind=Notification.Kind.NEW_REQUEST
+        ).values_list("user_id", flat=True)
+    )
+    since = timezone.now() - timedelta(days=1)
+    candidates = [
+        m.item.volunteer_id
+        for m in volunteer_candidates(request=request)
+        if m.item.volunteer_id not in told
+    ]
+    if not candidates:
+        return 0, False
+    busy = {
+        row["user_id"]
+        for row in Notification.objects.filter(user_id__in=candidates, created_at__gte=since)
+        .values("user_id")
+        .annotate(n=models.Count("pk"))
+        .filter(n__gte=settings.NOTIFY_MAX_PER_DAY)
+    }
+    wave = [uid for uid in candidates if uid not in busy][: settings.NOTIFY_WAVE_SIZE]
+    with transaction.atomic():
+        notification_send(user_ids=wave, kind=Notification.Kind.NEW_REQUEST, request=request)
+        emails = list(
+            User.objects.filter(pk__in=wave, email_notifications=True).values_list(
+                "email", flat=True
+            )
+        )
+    if emails:
+        _email_new_request(request, emails)
+    remaining = [uid for uid in candidates if uid not in busy and uid not in wave]
+    return len(wave), bool(remaining)
+
+
+def _email_new_request(request: HelpRequest, emails: list[str]) -> None:
+    from django.core.mail import send_mass_mail
+    from django.urls import reverse
+
+    subject = _("A neighbour near you needs help: %(title)s") % {"title": request.title}
+    body = _(
+        "%(title)s\n\nSee the request and offer your help: %(url)s\n\n"
+        "You receive this because you asked to be told by email. "
+        "You can turn it off on your profile."
+    ) % {
+        "title": request.title,
+        "url": settings.SITE_URL + reverse("board:request", args=[request.pk]),
+    }
+    send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=True)
