@@ -334,7 +334,7 @@ def map_features(*, bbox, zoom: int) -> dict:
             return {"type": "FeatureCollection", "features": features, "clustered": False}
     level = LEVELS[0]
     for candidate in LEVELS:
-        if candidate <= zoom + 2 and 2 * cell_count(bbox, candidate) <= cap:
+        if candidate <= zoom + 1 and 2 * cell_count(bbox, candidate) <= cap:
             level = candidate
     features = [
         {

@@ -3,6 +3,7 @@ from django.contrib.gis.geos import Point
 
 from geo.privacy import METRES_PER_DEGREE_LAT
 from requests_board import services
+from requests_board.categories import categories_ensure
 from requests_board.models import HelpCategory
 from tests.factories import resident_at
 
@@ -16,6 +17,8 @@ def north_of(metres: float) -> tuple[float, float]:
 
 @pytest.fixture
 def category(db):
+    # Transactional tests flush the tables, seeded categories included.
+    categories_ensure(HelpCategory)
     return HelpCategory.objects.get(slug="groceries")
 
 
