@@ -42,7 +42,9 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float, log: Pat
             return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server on port {port} did not start:\n{log.read_text()}")
+                raise SystemExit(
+                    f"server on port {port} did not start:\n{log.read_text()}"
+                ) from None
             time.sleep(0.1)
 
 
@@ -69,7 +71,7 @@ class ThrowawayPostgres:
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
 
     def start(self) -> str:
-        os.chmod(self.work, 0o755)
+        os.chmod(self.work, 0o755)  # noqa: S103 (postgres must reach its directories)
         data, sock = self.work / "pg", self.work / "pgsock"
         data.mkdir()
         sock.mkdir()

@@ -59,6 +59,15 @@ class StrictSerializer(serializers.Serializer):
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
             raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        not_lists = [
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, serializers.ManyRelatedField | serializers.ListField)
+            and name in data
+            and not isinstance(data[name], list)
+        ]
+        if not_lists:
+            raise serializers.ValidationError({name: ["Expected a list."] for name in not_lists})
         return super().to_internal_value(data)
 
 
@@ -72,3 +81,51 @@ def django_validation_errors():
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         raise exceptions.ValidationError(detail) from exc
+
+
+ERROR_STATUSES = {
+    "400": "Invalid input: `fields` has a list of messages per field.",
+    "401": "Not signed in (send `Authorization: Token <key>`).",
+    "403": "Signed in, but not allowed.",
+    "404": "Not found (or not visible to you).",
+    "409": "The request's state does not allow this step.",
+    "429": "Too many attempts: try again later.",
+}
+
+
+def schema_add_errors(result, generator, request, public):
+    """OpenAPI post-processing: documents the shared error format on every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+        "type": "object",
+        "required": ["error", "detail"],
+        "properties": {
+            "error": {"type": "string"},
+            "detail": {"type": "string"},
+            "fields": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    }
+    for name, schema in result["components"]["schemas"].items():
+        # Request bodies are strict (StrictSerializer): say so.
+        if name.endswith("Request") and schema.get("type") == "object":
+            schema["additionalProperties"] = False
+    # Present only for those allowed to see the exact point.
+    help_request = result["components"]["schemas"].get("HelpRequest", {})
+    if "location" in help_request.get("required", []):
+        help_request["required"].remove("location")
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_STATUSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+    return result

@@ -24,6 +24,7 @@ class MeSerializer(serializers.Serializer):
     walk_radius_m = serializers.IntegerField()
     skills = serializers.SerializerMethodField(help_text="Category slugs.")
     languages = serializers.ListField(child=serializers.CharField())
+    email_notifications = serializers.BooleanField()
 
     def get_skills(self, user) -> list[str]:
         return [category.slug for category in user.skills.all()]
@@ -41,6 +42,7 @@ class MeUpdateSerializer(StrictSerializer):
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=SPOKEN_LANGUAGES), required=False, max_length=20
     )
+    email_notifications = serializers.BooleanField(required=False)
 
 
 class SignupSerializer(StrictSerializer):

@@ -60,6 +60,12 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    email_notifications = forms.BooleanField(
+        label=_("Also tell me by email when a neighbour near me needs help"),
+        required=False,
+        help_text=_("At most a few emails a day. You can turn it off at any time."),
+    )
+
     def clean(self):
         cleaned = super().clean()
         lat, lng = cleaned.get("lat"), cleaned.get("lng")

@@ -84,6 +84,7 @@ def user_profile_update(
     walk_radius_m=UNSET,
     skills=UNSET,
     languages=UNSET,
+    email_notifications=UNSET,
 ) -> User:
     """Updates the given fields only; on any error nothing is saved."""
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -94,6 +95,8 @@ def user_profile_update(
         user.display_name = display_name
     if walk_radius_m is not UNSET:
         user.walk_radius_m = walk_radius_m
+    if email_notifications is not UNSET:
+        user.email_notifications = bool(email_notifications)
     if languages is not UNSET:
         known = {code for code, _name in SPOKEN_LANGUAGES}
         unknown = [code for code in languages if code not in known]

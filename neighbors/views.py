@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.forms import form_add_service_errors
 from geo.geocoding import GeocodingError, geocode
 from geo.points import lat_lng
 from neighbors import selectors, services
@@ -22,6 +23,7 @@ def _profile_initial(user) -> dict:
         "walk_radius_m": user.walk_radius_m,
         "skills": list(user.skills.all()),
         "languages": user.languages,
+        "email_notifications": user.email_notifications,
     }
 
 
@@ -81,10 +83,10 @@ def profile(request):
                 walk_radius_m=data["walk_radius_m"],
                 skills=data["skills"],
                 languages=data["languages"],
+                email_notifications=data["email_notifications"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("neighbors:profile")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.forms import form_add_service_errors
 from geo.points import lat_lng
 from geo.privacy import METRES_PER_DEGREE_LAT
 from geo.public import public_place
@@ -129,20 +130,12 @@ def _request_form_initial(user) -> dict:
 def request_create(request):
     form = HelpRequestForm(request.POST or None, initial=_request_form_initial(request.user))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             help_request = services.help_request_create(
-                author=request.user,
-                title=data["title"],
-                description=data["description"],
-                category=data["category"],
-                urgency=data["urgency"],
-                location=data["location"],
-                needed_by=data["needed_by"],
-                max_distance_m=data["max_distance_m"],
+                author=request.user, **_request_fields(form.cleaned_data)
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Your request is published. Neighbours nearby will see it.")
@@ -174,21 +167,12 @@ def request_edit(request, pk):
     }
     form = HelpRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.help_request_update(
-                request=help_request,
-                user=request.user,
-                title=data["title"],
-                description=data["description"],
-                category=data["category"],
-                urgency=data["urgency"],
-                location=data["location"],
-                needed_by=data["needed_by"],
-                max_distance_m=data["max_distance_m"],
+                request=help_request, user=request.user, **_request_fields(form.cleaned_data)
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_add_service_errors(form, exc)
         except services.TransitionError as exc:
             form.add_error(None, exc.message)
         else:
@@ -208,9 +192,18 @@ def request_edit(request, pk):
     )
 
 
-def _errors_to_form(form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
+def _request_fields(data: dict) -> dict:
+    """What HelpRequestForm hands to the create and update services."""
+    names = (
+        "title",
+        "description",
+        "category",
+        "urgency",
+        "location",
+        "needed_by",
+        "max_distance_m",
+    )
+    return {name: data[name] for name in names}
 
 
 def request_detail(request, pk):
@@ -262,7 +255,7 @@ def request_respond(request, pk):
                 request=help_request, volunteer=request.user, message=form.cleaned_data["message"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_add_service_errors(form, exc)
         except services.TransitionError as exc:
             form.add_error(None, exc.message)
         else:
@@ -349,7 +342,7 @@ def offer_create(request):
         try:
             services.offer_create(volunteer=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Your offer is published. Thank you!"))
             return redirect("board:near-me")

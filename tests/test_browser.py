@@ -4,52 +4,23 @@ home by clicking the map, switch language."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from neighbors.models import User
+from tests.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
-def page(asgi_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # the test makes between steps are plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="fr-FR", base_url=f"http://{asgi_server}")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page
-        browser.close()
-        assert not errors, errors
-
-
-def assert_accessible(page):
-    """axe-core (bundled with axe-playwright-python): no serious or critical violation."""
-    results = Axe().run(page)
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert not serious, serious
+def page(browser, asgi_server):
+    context = browser.new_context(locale="fr-FR", base_url=f"http://{asgi_server}")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    assert not errors, errors
 
 
 def test_sign_up_set_home_on_the_map_and_switch_language(page):

@@ -118,3 +118,23 @@ def test_openapi_schema_and_docs(api):
     docs = api.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+def test_unknown_api_paths_answer_json(api):
+    response = api.get("/api/v1/requests/null,null")
+    assert response.status_code == 404
+    assert response.json() == {"error": "not_found", "detail": "Not found."}
+
+
+def test_schema_documents_errors_and_strict_bodies(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    signup = schema["paths"]["/api/v1/auth/signup"]["post"]
+    assert {"400", "429"} <= set(signup["responses"])
+    assert schema["components"]["schemas"]["SignupRequest"]["additionalProperties"] is False
+    assert "location" not in schema["components"]["schemas"]["HelpRequest"]["required"]
+
+
+def test_lists_must_be_lists(api_for, resident):
+    response = api_for(resident).patch("/api/v1/me", {"skills": {}}, format="json")
+    assert response.status_code == 400
+    assert "skills" in response.json()["fields"]

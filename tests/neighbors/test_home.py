@@ -32,6 +32,7 @@ def test_owner_sets_and_sees_their_home(api_for, resident):
     assert body["walk_radius_m"] == 1500
     assert sorted(body["skills"]) == ["groceries", "pets"]
     assert body["languages"] == ["fr", "ar"]
+    assert body["email_notifications"] is True
     resident.refresh_from_db()
     assert resident.home.y == pytest.approx(HOME["lat"])
     assert resident.home_public is not None

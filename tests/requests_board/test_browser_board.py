@@ -9,23 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from requests_board.models import HelpRequest
+from tests.conftest import assert_accessible
 from tests.factories import PASSWORD, UserFactory
-from tests.test_browser import CHROMIUM_ARGS, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(asgi_server, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def login(browser, base_url, user):
