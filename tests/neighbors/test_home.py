@@ -23,6 +23,7 @@ def test_owner_sets_and_sees_their_home(api_for, resident):
             "walk_radius_m": 1500,
             "skills": ["groceries", "pets"],
             "languages": ["fr", "ar"],
+            "email_notifications": True,
         },
         format="json",
     )
