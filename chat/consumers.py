@@ -1,16 +1,21 @@
 """The one websocket endpoint, /ws/ (DESIGN.md, "Websocket protocol").
 
-This first version authenticates (session cookie), joins the user's group and
-answers every frame with an `error`; the chat issue adds the message types.
-"""
+Thin: parse a frame, call a service or selector through
+database_sync_to_async, answer. Events from other connections arrive through
+the user's channel-layer group (chat.events.publish)."""
 
 import json
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 
+from chat import selectors, services
 from chat.events import user_group
 
 MAX_FRAME_BYTES = 64 * 1024
+SYNC_LIMIT = 500
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
@@ -22,7 +27,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=4401)
             return
+        self.user = user
         self.group = user_group(user.pk)
+        self.typing_peers: dict[int, int] = {}
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
@@ -34,8 +41,10 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if bytes_data is not None or text_data is None:
             await self.send_error("bad_frame", "Send JSON text frames.")
             return
-        if len(text_data.encode()) > MAX_FRAME_BYTES:
-            await self.close(code=1009)
+        if len(text_data) > MAX_FRAME_BYTES:
+            # The server (daphne --websocket-max-message-size) normally stops
+            # these before they get here.
+            await self.close(code=4009)
             return
         try:
             content = json.loads(text_data)
@@ -45,12 +54,124 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
             await self.send_error("bad_frame", "A frame is a JSON object with a type.")
             return
-        await self.send_error("unknown_type", f"Unknown type: {content['type'][:40]}")
+        handler = self.HANDLERS.get(content["type"])
+        if handler is None:
+            await self.send_error("unknown_type", f"Unknown type: {content['type'][:40]}")
+            return
+        try:
+            await handler(self, content)
+        except selectors.ConversationNotFound:
+            await self.send_error(
+                "not_found", "No such conversation.", client_id=content.get("client_id")
+            )
+        except ValidationError as exc:
+            await self.send_error(
+                "invalid", " ".join(exc.messages), client_id=content.get("client_id")
+            )
+        except services.RateLimited:
+            await self.send_error(
+                "rate_limited",
+                "Too many messages: wait a moment.",
+                client_id=content.get("client_id"),
+            )
+        except DatabaseError:
+            # Never a false acknowledgement: the client keeps the message and retries.
+            await self.send_error(
+                "unavailable",
+                "The message could not be stored. Try again.",
+                client_id=content.get("client_id"),
+            )
 
     async def send_error(self, code: str, detail: str, client_id=None):
+        if not isinstance(client_id, str | None):
+            client_id = None
         await self.send_json(
             {"type": "error", "code": code, "detail": detail, "client_id": client_id}
         )
+
+    # --- client frames ------------------------------------------------------
+
+    async def on_message_send(self, content):
+        message, _created = await database_sync_to_async(services.message_send)(
+            user=self.user,
+            conversation_id=content.get("conversation"),
+            body=content.get("body"),
+            client_id=content.get("client_id"),
+        )
+        await self.send_json(
+            {
+                "type": "message.ack",
+                "client_id": message.client_id,
+                "message": selectors.message_payload(message),
+            }
+        )
+
+    async def on_message_read(self, content):
+        await database_sync_to_async(services.message_read)(
+            user=self.user, conversation_id=content.get("conversation"), up_to=content.get("up_to")
+        )
+
+    async def on_typing(self, content):
+        conversation_id = content.get("conversation")
+        if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
+            raise selectors.ConversationNotFound
+        if conversation_id not in self.typing_peers:
+            # Checked once per connection; typing is never stored.
+            conversation = await database_sync_to_async(selectors.conversation_for_participant)(
+                user=self.user, conversation_id=conversation_id
+            )
+            self.typing_peers[conversation.pk] = conversation.other_participant_id(self.user.pk)
+        other = self.typing_peers[conversation_id]
+        await self.channel_layer.group_send(
+            user_group(other),
+            {"type": "chat.typing", "conversation": conversation_id, "user": self.user.pk},
+        )
+
+    async def on_sync(self, content):
+        after = content.get("after", 0)
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            raise ValidationError("`after` must be a message id (0 for everything).")
+        last = after
+        while True:
+            batch = await database_sync_to_async(selectors.messages_for_sync)(
+                user=self.user, after=last, limit=SYNC_LIMIT
+            )
+            for message in batch:
+                await self.send_json(
+                    {"type": "message.new", "message": selectors.message_payload(message)}
+                )
+                last = message.pk
+            if len(batch) < SYNC_LIMIT:
+                break
+        await self.send_json({"type": "sync.done", "last": last})
+
+    HANDLERS = {
+        "message.send": on_message_send,
+        "message.read": on_message_read,
+        "typing": on_typing,
+        "sync": on_sync,
+    }
+
+    # --- events from the channel layer ---------------------------------------
+
+    async def chat_message(self, event):
+        await self.send_json({"type": "message.new", "message": event["message"]})
+
+    async def chat_read(self, event):
+        await self.send_json(
+            {
+                "type": "message.read",
+                "conversation": event["conversation"],
+                "reader": event["reader"],
+                "up_to": event["up_to"],
+            }
+        )
+
+    async def chat_typing(self, event):
+        if event["user"] != self.user.pk:
+            await self.send_json(
+                {"type": "typing", "conversation": event["conversation"], "user": event["user"]}
+            )
 
     async def event_notification(self, event):
         await self.send_json({"type": "notification", "notification": event["notification"]})

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("neighbors.api_urls")),
     path("", include("requests_board.api_urls")),
+    path("", include("chat.api_urls")),
 ]

@@ -175,6 +175,11 @@ MAP_MAX_FEATURES = 500
 # The largest box the map endpoint answers (degrees of longitude, latitude).
 MAP_BBOX_MAX_SPAN = (2.0, 1.0)
 
+# --- Chat -----------------------------------------------------------------
+
+CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=30)
+CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=30)
+
 # --- Accounts -------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat.events import publish
+from chat.services import conversation_open, message_send
 from geo.privacy import public_point
 from requests_board.map_cells import map_cells_adjust
 from requests_board.models import (
@@ -181,6 +182,15 @@ def help_request_respond(*, request: HelpRequest, volunteer, message: str) -> Re
         raise TransitionError(
             _("You have already offered to help with this request."), code="already_responded"
         ) from None
+    # The response opens the conversation between the two neighbours, and
+    # is its first message.
+    conversation = conversation_open(request=request, volunteer=volunteer)
+    message_send(
+        user=volunteer,
+        conversation_id=conversation.pk,
+        body=message,
+        client_id=f"response-{response.pk}",
+    )
     notification_send(
         user_ids=[request.author_id], kind=Notification.Kind.NEW_RESPONSE, request=request
     )

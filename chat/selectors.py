@@ -1,0 +1,86 @@
+"""Reads for the chat, with the permission check that REST views and the
+websocket consumer share (Zulip's access_* pattern)."""
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.http import Http404
+
+from chat.models import Conversation, Message, ReadState
+
+PAGE_SIZE = 100
+
+
+class ConversationNotFound(Http404):
+    """Missing and forbidden look the same to the caller."""
+
+
+def conversation_for_participant(*, user, conversation_id) -> Conversation:
+    try:
+        conversation_id = int(conversation_id)
+    except (TypeError, ValueError):
+        raise ConversationNotFound from None
+    conversation = (
+        Conversation.objects.filter(pk=conversation_id)
+        .filter(Q(requester=user) | Q(volunteer=user))
+        .select_related("request", "requester", "volunteer")
+        .first()
+    )
+    if conversation is None:
+        raise ConversationNotFound
+    return conversation
+
+
+def conversations_for(*, user) -> list[Conversation]:
+    """The user's conversations, most recent activity first, each with
+    `last_message` and `unread` (a fixed number of queries)."""
+    read_upto = ReadState.objects.filter(conversation=OuterRef("pk"), user=user).values(
+        "last_read_id"
+    )[:1]
+    last_id = Message.objects.filter(conversation=OuterRef("pk")).order_by("-id").values("id")[:1]
+    conversations = list(
+        Conversation.objects.filter(Q(requester=user) | Q(volunteer=user))
+        .select_related("request", "requester", "volunteer")
+        .annotate(last_message_id=Subquery(last_id), read_upto=Subquery(read_upto))
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=~Q(messages__sender=user)
+                & Q(messages__hidden=False)
+                & (Q(read_upto__isnull=True) | Q(messages__id__gt=F("read_upto"))),
+            )
+        )
+        .order_by("-last_message_id", "-pk")
+    )
+    last = Message.objects.in_bulk([c.last_message_id for c in conversations if c.last_message_id])
+    for conversation in conversations:
+        conversation.last_message = last.get(conversation.last_message_id)
+    return conversations
+
+
+def messages_after(*, conversation: Conversation, after: int = 0, limit: int = PAGE_SIZE):
+    return list(
+        Message.objects.filter(conversation=conversation, id__gt=after).order_by("id")[:limit]
+    )
+
+
+def messages_for_sync(*, user, after: int, limit: int = 500):
+    """Every message of the user's conversations with id > after, in id order."""
+    return list(
+        Message.objects.filter(
+            Q(conversation__requester=user) | Q(conversation__volunteer=user), id__gt=after
+        )
+        .order_by("id")
+        .select_related("conversation")[:limit]
+    )
+
+
+def message_payload(message: Message) -> dict:
+    """The one shape of a message on every surface (REST, websocket)."""
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "sender": message.sender_id,
+        "body": "" if message.hidden else message.body,
+        "hidden": message.hidden,
+        "client_id": message.client_id,
+        "created_at": message.created_at.isoformat(),
+    }

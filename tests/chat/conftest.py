@@ -1,0 +1,31 @@
+import pytest
+from django.contrib.gis.geos import Point
+
+from chat.models import Conversation
+from requests_board import services
+from requests_board.categories import categories_ensure
+from requests_board.models import HelpCategory
+from tests.factories import UserFactory, resident_at
+
+
+@pytest.fixture
+def conversation(db) -> Conversation:
+    """Alice asked for help, Bruno responded: their conversation."""
+    categories_ensure(HelpCategory)
+    alice = resident_at(48.86, 2.37, display_name="Alice")
+    bruno = resident_at(48.865, 2.37, display_name="Bruno")
+    request = services.help_request_create(
+        author=alice,
+        title="Courses",
+        category=HelpCategory.objects.get(slug="groceries"),
+        location=Point(2.37, 48.86, srid=4326),
+    )
+    services.help_request_respond(request=request, volunteer=bruno, message="Je peux passer à 10 h")
+    return Conversation.objects.select_related("requester", "volunteer").get(
+        request=request, volunteer=bruno
+    )
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(display_name="Sam")
