@@ -1174,7 +1174,7 @@ def print_report(results: dict) -> None:
                     (f"map {label} HTTP p95 < 50 ms, <= 500 features ({variant})", p95, ok)
                 )
         print()
-        print("goals (at 1,000,000 posts):")
+        print(f"goals (set for 1,000,000 posts; this run has {load['rows']:,}):")
         for label, value, ok in goals:
             print(f"  {'met   ' if ok else 'MISSED'} {label:<62} {fmt(value)}")
     results["goals"] = [{"goal": g, "value": v, "met": ok} for g, v, ok in goals]

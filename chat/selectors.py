@@ -84,3 +84,18 @@ def message_payload(message: Message) -> dict:
         "client_id": message.client_id,
         "created_at": message.created_at.isoformat(),
     }
+
+
+def messages_latest(*, conversation: Conversation, limit: int = PAGE_SIZE):
+    """The last `limit` messages, oldest first: what a chat page opens with."""
+    latest = list(Message.objects.filter(conversation=conversation).order_by("-id")[:limit])
+    latest.reverse()
+    return latest
+
+
+def conversation_ids_for_request(*, user, request) -> dict[int, int]:
+    """{volunteer id: conversation id} of a request, as far as `user` takes part."""
+    conversations = Conversation.objects.filter(request=request).filter(
+        Q(requester=user) | Q(volunteer=user)
+    )
+    return dict(conversations.values_list("volunteer_id", "pk"))

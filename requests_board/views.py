@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chat.selectors import conversation_ids_for_request
 from config.forms import form_add_service_errors
 from geo.points import lat_lng
 from geo.privacy import METRES_PER_DEGREE_LAT
@@ -226,15 +227,21 @@ def _render_detail(request, help_request: HelpRequest, *, response_form, status=
         "map_config": map_config(request),
         "response_form": response_form,
     }
+    if viewer is not None:
+        context["conversation_ids"] = conversation_ids_for_request(
+            user=viewer, request=help_request
+        )
     if is_author:
         responses = list(selectors.responses_for_author(viewer=viewer, request=help_request))
         for response in responses:
             response.band = selectors.response_distance(
                 request=help_request, volunteer=response.volunteer
             )
+            response.conversation_id = context["conversation_ids"].get(response.volunteer_id)
         context["responses"] = responses
     elif viewer is not None:
         context["my_response"] = help_request.responses.filter(volunteer=viewer).first()
+        context["my_conversation_id"] = context["conversation_ids"].get(viewer.pk)
     if exact and not is_author and viewer.home is not None:
         home = lat_lng(viewer.home)
         context["directions_url"] = (

@@ -98,48 +98,85 @@ def _database_url_for_child() -> str:
     return f"spatialite:///{db['NAME']}"
 
 
+class ServerProcess:
+    """A real daphne (scripts/serve) on the test database, restartable on the same port."""
+
+    def __init__(self, log_dir: Path, port: int | None = None, **env):
+        self.port = port or _free_port()
+        self.log = log_dir / f"daphne-{self.port}.log"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": _database_url_for_child(),
+            "DJANGO_DEBUG": "1",
+            "TASKS_IN_PROCESS": "0",
+            "PYTHONUNBUFFERED": "1",
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "VENV": str(Path(sys.executable).parent.parent),
+            **env,
+        }
+        self.process = None
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> "ServerProcess":
+        with open(self.log, "a") as out:
+            self.process = subprocess.Popen(
+                [ROOT / "scripts" / "serve"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.process.kill()
+                    pytest.fail(f"the ASGI server did not start:\n{self.log.read_text()}")
+                time.sleep(0.1)
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is None:
+            return
+        self.process.kill() if kill else self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
 @pytest.fixture(scope="session")
 def asgi_server(django_db_setup, tmp_path_factory):
     """A real daphne process serving the app on the test database.
 
     Tests that use it must also use `transactional_db`, so that what they
     write is committed and visible to the server process."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url_for_child(),
-        "DJANGO_DEBUG": "1",
-        "TASKS_IN_PROCESS": "0",
-        "PYTHONUNBUFFERED": "1",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "VENV": str(Path(sys.executable).parent.parent),
-    }
-    log = tmp_path_factory.mktemp("asgi") / "daphne.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [ROOT / "scripts" / "serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the ASGI server did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-    yield f"127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    server = ServerProcess(tmp_path_factory.mktemp("asgi")).start()
+    yield server.address
+    server.stop()
+
+
+@pytest.fixture
+def server_factory(django_db_setup, tmp_path):
+    """Starts extra servers (restartable) for a test; stops them afterwards."""
+    servers = []
+
+    def make(**env) -> ServerProcess:
+        server = ServerProcess(tmp_path, **env).start()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture

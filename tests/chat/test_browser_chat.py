@@ -1,0 +1,65 @@
+"""Two neighbours chat in real time in two browsers, across a server restart."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from chat.models import Message
+from tests.conftest import assert_accessible
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_chat(browser, server, user, conversation):
+    context = browser.new_context(locale="en-GB", base_url=f"http://{server.address}")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile("/accounts/login/"))
+    page.goto(f"/conversations/{conversation.pk}/")
+    expect(page.locator("#chat-form")).to_have_attribute("data-live", "1")
+    return page
+
+
+def send(page, text):
+    page.locator("#chat-body").fill(text)
+    page.get_by_role("button", name="Send").click()
+
+
+def test_real_time_chat_survives_a_server_restart(conversation, server_factory, browser):
+    server = server_factory()
+    alice = open_chat(browser, server, conversation.requester, conversation)
+    bruno = open_chat(browser, server, conversation.volunteer, conversation)
+    assert_accessible(alice)
+
+    send(alice, "Bonjour <b>Bruno</b>, 10 h ça va ?")
+    expect(bruno.locator(".bubble.theirs").last).to_contain_text(
+        "Bonjour <b>Bruno</b>, 10 h ça va ?"
+    )
+    expect(bruno.locator(".bubble b")).to_have_count(0)  # text, never HTML
+    expect(alice.locator(".bubble.mine").last).to_contain_text("Read")  # Bruno's page read it
+
+    bruno.locator("#chat-body").press_sequentially("Oui")
+    expect(alice.locator("#chat-typing")).to_contain_text("is typing")
+    bruno.locator("#chat-body").fill("")
+
+    server.stop()
+    expect(alice.locator("#chat-status")).to_contain_text("Reconnecting")
+    send(alice, "Sent while the server was down")
+    expect(alice.locator(".bubble.mine").last).to_contain_text("Sending")
+    server.start()
+
+    expect(alice.locator("#chat-status")).to_have_text("Connected")
+    expect(bruno.locator(".bubble.theirs").last).to_contain_text("Sent while the server was down")
+    send(bruno, "Parfait, à tout à l'heure")
+    expect(alice.locator(".bubble.theirs").last).to_contain_text("à tout à l'heure")
+
+    bodies = list(Message.objects.filter(conversation=conversation).values_list("body", flat=True))
+    assert bodies.count("Sent while the server was down") == 1
+    assert len(bodies) == 4
+    assert bruno.locator(".bubble").count() == 4
