@@ -1,8 +1,12 @@
 """How events leave the server: `publish`, after commit, to per-user groups."""
 
+import logging
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 def user_group(user_id: int) -> str:
@@ -17,6 +21,15 @@ def publish(user_ids, event_type: str, payload: dict) -> None:
     def send():
         layer = get_channel_layer()
         for user_id in user_ids:
-            async_to_sync(layer.group_send)(user_group(user_id), {"type": event_type, **payload})
+            try:
+                async_to_sync(layer.group_send)(
+                    user_group(user_id), {"type": event_type, **payload}
+                )
+            except Exception:
+                # The row is committed; clients that miss the event get it
+                # with `sync` when they reconnect. Never fail the write.
+                logger.warning(
+                    "could not publish %s to user %s", event_type, user_id, exc_info=True
+                )
 
     transaction.on_commit(send)

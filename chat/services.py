@@ -1,6 +1,8 @@
 """Writes for the chat. A message is committed before it is acknowledged,
 and events leave only after commit (chat.events.publish)."""
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from chat.models import Conversation, Message, ReadState
 from chat.selectors import conversation_for_participant, message_payload
 
 MAX_BODY = 2000
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Exception):
@@ -28,12 +31,18 @@ def conversation_open(*, request, volunteer) -> Conversation:
 def _check_rate(user_id: int) -> None:
     limit = settings.CHAT_MESSAGES_PER_MINUTE
     key = f"chat-rate:{user_id}"
-    cache.add(key, 0, timeout=60)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=60)
-        count = 1
+        cache.add(key, 0, timeout=60)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=60)
+            count = 1
+    except Exception:
+        # The cache (Redis) is down: let the message through rather than
+        # lose it; the database is what must hold.
+        logger.warning("chat rate limit unavailable", exc_info=True)
+        return
     if count > limit:
         raise RateLimited
 

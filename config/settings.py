@@ -134,9 +134,12 @@ AUTH_USER_MODEL = "neighbors.User"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Pub/sub rather than channels_redis's list-based layer: one connection
+    # per process, and it comes back by itself after Redis restarts (the
+    # list-based layer left new sockets hanging; tests/chat/test_live_faults.py).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "entraide"},
         }
     }

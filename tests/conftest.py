@@ -24,7 +24,7 @@ def expected_backend(django_db_setup, django_db_blocker):
     layer = type(get_channel_layer()).__name__
     if expected == "postgis":
         assert connection.vendor == "postgresql", connection.vendor
-        assert layer == "RedisChannelLayer", layer
+        assert layer == "RedisPubSubChannelLayer", layer
         with django_db_blocker.unblock():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT postgis_version()")
@@ -98,6 +98,17 @@ def _database_url_for_child() -> str:
     return f"spatialite:///{db['NAME']}"
 
 
+def server_base_env() -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "TASKS_IN_PROCESS": "0",
+        "PYTHONUNBUFFERED": "1",
+        "VENV": str(Path(sys.executable).parent.parent),
+    }
+    return env
+
+
 class ServerProcess:
     """A real daphne (scripts/serve) on the test database, restartable on the same port."""
 
@@ -105,14 +116,10 @@ class ServerProcess:
         self.port = port or _free_port()
         self.log = log_dir / f"daphne-{self.port}.log"
         self.env = {
-            **os.environ,
+            **server_base_env(),
             "DATABASE_URL": _database_url_for_child(),
-            "DJANGO_DEBUG": "1",
-            "TASKS_IN_PROCESS": "0",
-            "PYTHONUNBUFFERED": "1",
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
-            "VENV": str(Path(sys.executable).parent.parent),
             **env,
         }
         self.process = None
@@ -174,6 +181,7 @@ def server_factory(django_db_setup, tmp_path):
         servers.append(server)
         return server
 
+    make.base_env = server_base_env()
     yield make
     for server in servers:
         server.stop()
