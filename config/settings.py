@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "config.context_processors.notify_labels",
             ],
         },
     },
@@ -299,7 +300,6 @@ REST_FRAMEWORK = {
         "signup": env.str("API_SIGNUP_RATE", default="20/hour"),
         "geocode": env.str("API_GEOCODE_RATE", default="30/hour"),
     },
-    "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Entraide API",

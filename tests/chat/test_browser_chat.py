@@ -63,3 +63,14 @@ def test_real_time_chat_survives_a_server_restart(conversation, server_factory, 
     assert bodies.count("Sent while the server was down") == 1
     assert len(bodies) == 4
     assert bruno.locator(".bubble").count() == 4
+
+
+def test_a_new_message_is_announced_on_other_pages(conversation, server_factory, browser):
+    server = server_factory()
+    alice = open_chat(browser, server, conversation.requester, conversation)
+    bruno = open_chat(browser, server, conversation.volunteer, conversation)
+    bruno.goto("/requests/mine/")
+    expect(bruno.locator("html")).to_have_attribute("data-live", "1")
+    send(alice, "Are you still coming?")
+    expect(bruno.locator("#live-notice")).to_contain_text("New message")
+    expect(bruno.locator("#messages-badge")).to_have_text("1")

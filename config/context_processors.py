@@ -1,0 +1,18 @@
+from django.utils.translation import gettext as _
+
+
+def notify_labels(request):
+    """Texts for the live notices of static/js/notify.js (signed-in pages)."""
+    if not request.user.is_authenticated:
+        return {}
+    return {
+        "notify_labels": {
+            "me": request.user.pk,
+            "message": _("New message. See your messages."),
+            "new_request": _("A neighbour near you needs help."),
+            "new_response": _("A neighbour offers to help you."),
+            "accepted": _("Your offer of help was accepted."),
+            "closed": _("A request you answered is closed."),
+            "generic": _("Something new for you."),
+        }
+    }
