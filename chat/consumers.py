@@ -173,5 +173,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 {"type": "typing", "conversation": event["conversation"], "user": event["user"]}
             )
 
+    async def layer_overflow(self, event):
+        # Too slow to read: drop the backlog; the client reconnects and syncs.
+        await self.close(code=4408)
+
     async def event_notification(self, event):
         await self.send_json({"type": "notification", "notification": event["notification"]})

@@ -33,7 +33,7 @@ def expected_backend(django_db_setup, django_db_blocker):
         assert cache.get("backend-check") == 1, "Redis cache does not answer"
     elif expected == "spatialite":
         assert connection.vendor == "sqlite", connection.vendor
-        assert layer == "InMemoryChannelLayer", layer
+        assert layer == "LocalChannelLayer", layer
         with django_db_blocker.unblock():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT spatialite_version()")

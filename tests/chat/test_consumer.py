@@ -211,3 +211,18 @@ async def test_rate_limit_is_an_error_frame(conversation, settings):
         codes.append(frame["type"] if frame["type"] != "error" else frame["code"])
     assert codes == ["message.ack", "message.ack", "rate_limited", "rate_limited"]
     await alice.disconnect()
+
+
+async def test_a_reader_too_slow_is_closed_with_4408(conversation):
+    """The layer replaces a backlog by one overflow event; the consumer closes
+    with 4408 and the client resyncs."""
+    from channels.layers import get_channel_layer
+
+    from chat.events import user_group
+
+    alice = await connect(conversation.requester)
+    await get_channel_layer().group_send(
+        user_group(conversation.requester_id), {"type": "layer.overflow"}
+    )
+    assert await alice.receive_output() == {"type": "websocket.close", "code": 4408}
+    await alice.disconnect()

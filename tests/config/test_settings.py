@@ -62,7 +62,7 @@ def test_database_and_redis_urls_switch_to_the_scaled_setup(tmp_path):
     )
     assert embedded["DATABASES"]["default"]["ENGINE"].endswith("spatialite")
     assert embedded["DATABASES"]["default"]["NAME"].endswith("var/entraide.sqlite3")
-    assert embedded["CHANNEL_LAYERS"]["default"]["BACKEND"].endswith("InMemoryChannelLayer")
+    assert embedded["CHANNEL_LAYERS"]["default"]["BACKEND"] == "chat.layers.LocalChannelLayer"
     assert embedded["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
 
     scaled = settings_of(

@@ -1,0 +1,36 @@
+"""The embedded channel layer: groups, one payload per audience, bounded queues."""
+
+from chat.layers import OVERFLOW, LocalChannelLayer
+
+
+async def test_group_send_reaches_members_only():
+    layer = LocalChannelLayer()
+    a, b, c = [await layer.new_channel() for _ in range(3)]
+    await layer.group_add("user.1", a)
+    await layer.group_add("user.1", b)
+    await layer.group_add("user.2", c)
+    event = {"type": "chat.message", "message": {"id": 1}}
+    await layer.group_send("user.1", event)
+    assert await layer.receive(a) is event  # shared, not copied per receiver
+    assert await layer.receive(b) is event
+    assert layer.channels[c].empty()
+
+
+async def test_a_channel_leaves_with_its_last_group():
+    layer = LocalChannelLayer()
+    channel = await layer.new_channel()
+    await layer.group_add("user.1", channel)
+    await layer.group_send("user.1", {"type": "x"})
+    await layer.group_discard("user.1", channel)
+    assert layer.channels == {} and layer.groups == {} and layer.memberships == {}
+
+
+async def test_a_slow_reader_gets_an_overflow_instead_of_a_backlog():
+    layer = LocalChannelLayer(capacity=10)
+    channel = await layer.new_channel()
+    await layer.group_add("user.1", channel)
+    for i in range(25):
+        await layer.group_send("user.1", {"type": "chat.message", "n": i})
+    assert layer.channels[channel].qsize() <= 10
+    received = [await layer.receive(channel) for _ in range(layer.channels[channel].qsize())]
+    assert OVERFLOW in received
