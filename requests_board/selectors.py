@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from geo.distance import BANDS, Band, band_for, metres_between, walk_minutes
 from geo.public import public_place
-from geo.queries import in_bbox, nearest_first, within
+from geo.queries import in_bbox, nearest_first, nearest_within, within
 from requests_board.map_cells import LEVELS, cell_count, map_cells_in_bbox
 from requests_board.models import HelpCategory, HelpRequest, Response, Urgency, VolunteerOffer
 
@@ -93,12 +93,12 @@ def _urgency_reason(request: HelpRequest) -> str | None:
     return None
 
 
-def _paginate(qs, page: int) -> tuple[list, bool]:
+def _page_within(qs, origin, radius_m: float, page: int) -> tuple[list, bool]:
     if page < 1:
         raise ValidationError({"page": [_("Pages start at 1.")]})
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(qs[offset : offset + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return nearest_within(
+        qs, "public_location", origin, radius_m, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
 
 
 def help_requests_nearby(
@@ -116,7 +116,6 @@ def help_requests_nearby(
     band, urgency and freshness. Bands only grow from page to page."""
     _require_home(viewer)
     qs = _open_requests().exclude(author=viewer).select_related("category", "author")
-    qs = within(qs, "public_location", viewer.home, _radius_for(viewer, band))
     # The requester's limit, from their exact point to the viewer's public home.
     qs = qs.filter(
         Q(max_distance_m__isnull=True)
@@ -126,7 +125,7 @@ def help_requests_nearby(
         qs = qs.filter(category__slug=category)
     if urgency:
         qs = qs.filter(urgency=urgency)
-    rows, has_next = _paginate(nearest_first(qs, "public_location", viewer.home), page)
+    rows, has_next = _page_within(qs, viewer.home, _radius_for(viewer, band), page)
     skills = viewer_skill_ids(viewer)
     matches = []
     for request in rows:
@@ -165,11 +164,10 @@ def offers_nearby(*, viewer, page: int = 1, category: str | None = None) -> Matc
         .select_related("volunteer")
         .prefetch_related("categories")
     )
-    qs = within(qs, "public_location", viewer.home, viewer.walk_radius_m)
     qs = qs.filter(location__distance_lte=(viewer.home_public, F("radius_m")))
     if category:
         qs = qs.filter(categories__slug=category)
-    rows, has_next = _paginate(nearest_first(qs, "public_location", viewer.home), page)
+    rows, has_next = _page_within(qs, viewer.home, viewer.walk_radius_m, page)
     matches = []
     for offer in rows:
         metres = metres_between(viewer.home, offer.public_location)
