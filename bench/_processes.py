@@ -52,9 +52,10 @@ class ThrowawayPostgres:
     """initdb in a temporary directory owned by postgres, pg_ctl start on a
     private port and socket directory, role + database + PostGIS."""
 
-    def __init__(self, port: int, shared_buffers: str = "1GB"):
+    def __init__(self, port: int, shared_buffers: str = "1GB", settings: list[str] = ()):
         self.port = port
         self.shared_buffers = shared_buffers
+        self.settings = list(settings)  # extra "name=value" server settings
         self.bin = _pg_bin()
         self.work = Path(tempfile.mkdtemp(prefix="entraide-bench."))
         self.started = False
@@ -94,6 +95,7 @@ class ThrowawayPostgres:
                 "-c maintenance_work_mem=1GB",
                 "-c max_wal_size=8GB",
                 "-c checkpoint_timeout=30min",
+                *(f"-c {setting}" for setting in self.settings),
             ]
         )
         log = sock / "pg.log"

@@ -988,6 +988,91 @@ def http_get(conn: http.client.HTTPConnection, path: str, headers: dict):
     raise AssertionError("unreachable")
 
 
+def measure_inprocess_floor(viewer, iterations: int) -> dict:
+    """Where the HTTP floor goes: GET /api/v1/categories through Django's test
+    Client (the sync handler, no server) and through the ASGI application
+    called in this process (no server, no sockets), counting the
+    sync_to_async hops one ASGI request makes."""
+    import asyncio
+
+    from asgiref import sync
+    from django.test import Client
+
+    from config.asgi import application
+
+    key = viewer.auth_token.key
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
+    for _ in range(20):
+        client.get("/api/v1/categories")
+    sync_times = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        response = client.get("/api/v1/categories")
+        sync_times.append(ms(time.perf_counter() - started))
+        assert response.status_code == 200, response.status_code
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/api/v1/categories",
+        "raw_path": b"/api/v1/categories",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Token {key}".encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    hops = 0
+    original = sync.SyncToAsync.__call__
+
+    async def counting(self, *args, **kwargs):
+        nonlocal hops
+        hops += 1
+        return await original(self, *args, **kwargs)
+
+    async def one() -> int:
+        sent = []
+        pending = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive():
+            if pending:
+                return pending.pop()
+            await asyncio.Event().wait()  # the client stays connected
+
+        async def send(message):
+            sent.append(message)
+
+        await application(dict(scope), receive, send)
+        return sent[0]["status"]
+
+    async def run() -> list[float]:
+        nonlocal hops
+        for _ in range(20):
+            await one()
+        times = []
+        hops = 0
+        for _ in range(iterations):
+            started = time.perf_counter()
+            status = await one()
+            times.append(ms(time.perf_counter() - started))
+            assert status == 200, status
+        return times
+
+    sync.SyncToAsync.__call__ = counting
+    try:
+        asgi_times = asyncio.run(run())
+    finally:
+        sync.SyncToAsync.__call__ = original
+    return {
+        "test_client": summary(sync_times),
+        "asgi_in_process": summary(asgi_times),
+        "sync_to_async_per_request": hops / iterations,
+    }
+
+
 def measure_http(database_url: str, viewers, iterations: int, conn_max_age: int) -> dict:
     from django.conf import settings
 
@@ -1073,6 +1158,10 @@ def print_report(results: dict) -> None:
     backend = results["backend"]
     http = results.get("http", {})
     rows = [(label, db[key]) for key, label in NEARBY_ROWS if key in db]
+    floor = results.get("floor_in_process")
+    if floor:
+        rows.append(("floor: categories, test Client, in process", floor["test_client"]))
+        rows.append(("floor: categories, ASGI app, in process", floor["asgi_in_process"]))
     for variant, h in http.items():
         rows.append((f"HTTP floor: GET /api/v1/categories ({variant})", h["floor"]["http"]))
     for variant, h in http.items():
@@ -1122,6 +1211,8 @@ def print_report(results: dict) -> None:
         + ", ".join(f"{k} {v}" for k, v in db["mismatches"].items())
     )
     print(f"queries per selector call: {db['queries_per_call']}")
+    if floor:
+        print(f"sync_to_async hops per ASGI request: {floor['sync_to_async_per_request']:.1f}")
     dens = results.get("density")
     if dens:
         print(
@@ -1217,6 +1308,13 @@ def parse_args():
     parser.add_argument("--reuse", action="store_true", help="measure an already loaded database")
     parser.add_argument("--keep", action="store_true", help="leave the cluster / file in place")
     parser.add_argument("--pg-port", type=int, default=55499)
+    parser.add_argument(
+        "--pg-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra server setting for the cluster, e.g. shared_preload_libraries=postgis-3",
+    )
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--viewers", type=int, default=200)
     parser.add_argument("--db-iterations", type=int, default=300)
@@ -1256,7 +1354,7 @@ def main() -> None:
             url = args.database_url
             results["backend"] = "postgis"
         else:
-            cluster = ThrowawayPostgres(args.pg_port)
+            cluster = ThrowawayPostgres(args.pg_port, settings=args.pg_setting)
             started = time.perf_counter()
             url = cluster.start()
             print(f"PostgreSQL on port {args.pg_port}: {time.perf_counter() - started:.1f} s")
@@ -1278,14 +1376,24 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT version(), postgis_full_version()")
                 results["versions"] = cursor.fetchone()
-                cursor.execute("SHOW shared_buffers")
-                results["shared_buffers"] = cursor.fetchone()[0]
+                settings = {}
+                for name in ("shared_buffers", "jit", "max_parallel_workers_per_gather"):
+                    cursor.execute(f"SHOW {name}")
+                    settings[name] = cursor.fetchone()[0]
+                cursor.execute("SHOW shared_preload_libraries")
+                settings["shared_preload_libraries"] = cursor.fetchone()[0]
+                results["pg_settings"] = settings
+                print(f"PostgreSQL settings seen by the app's connection: {settings}")
         results["density"] = density(viewers, connection.vendor, timezone.now())
         measure_nearby_db(viewers, args.db_iterations, args.detail_iterations, results)
         if connection.vendor == "postgresql":
             measure_map_db(viewers, args.db_iterations, results)
             if not args.no_http:
                 results["http"] = {}
+                connection.close()
+                results["floor_in_process"] = measure_inprocess_floor(
+                    viewers[0], args.http_iterations
+                )
                 connection.close()
                 for age in [int(a) for a in args.conn_max_age.split(",") if a]:
                     variant = f"CONN_MAX_AGE={age}"

@@ -1,10 +1,10 @@
 """Distances as people see them: bands and walking minutes, never metres."""
 
+import math
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
-from geopy.distance import geodesic
 
 # Streets are not straight lines: walking distance is about 1.3 times the
 # geodesic one (DESIGN.md, "Matching").
@@ -28,9 +28,18 @@ BANDS = [
 ]
 
 
+EARTH_RADIUS_M = 6_371_008.8
+
+
 def metres_between(a: Point, b: Point) -> float:
-    """Geodesic distance on the WGS 84 ellipsoid."""
-    return geodesic((a.y, a.x), (b.y, b.x)).meters
+    """Great-circle distance (haversine). Within 0.5% of the ellipsoidal
+    geodesic, far below what bands and 5-minute rounding show, and about a
+    hundred times cheaper than geopy's geodesic on a page of 50 results."""
+    lat1, lat2 = math.radians(a.y), math.radians(b.y)
+    dlat = lat2 - lat1
+    dlng = math.radians(b.x - a.x)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlng / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
 def band_for(metres: float) -> Band:

@@ -298,7 +298,10 @@ def map_features(*, bbox, zoom: int) -> dict:
     cap = settings.MAP_MAX_FEATURES
     if zoom >= settings.MAP_POINTS_MIN_ZOOM:
         requests = list(
+            # No ORDER BY: the model's default (-created_at) would make the
+            # database fetch and sort every point in the box before the LIMIT.
             in_bbox(_open_requests(), "public_location", bbox)
+            .order_by()
             .select_related("category")
             .only("id", "title", "urgency", "public_location", "category__slug", "category__icon")[
                 : cap + 1
@@ -308,6 +311,7 @@ def map_features(*, bbox, zoom: int) -> dict:
         if len(requests) <= cap:
             offers = list(
                 in_bbox(VolunteerOffer.objects.filter(is_active=True), "public_location", bbox)
+                .order_by()
                 .select_related("volunteer")
                 .only("id", "public_location", "volunteer__display_name")[: cap + 1 - len(requests)]
             )
