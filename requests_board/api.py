@@ -17,12 +17,12 @@ from requests_board.serializers import (
     HelpRequestCreateSerializer,
     HelpRequestSerializer,
     MapQuerySerializer,
-    MatchSerializer,
     NearbyQuerySerializer,
     OfferCreateSerializer,
     OfferSerializer,
     ResponseCreateSerializer,
     ResponseSerializer,
+    matches_data,
 )
 
 
@@ -63,11 +63,12 @@ def _request_data(request, help_request):
 
 
 def _page_data(request, page, item_serializer):
-    context = {"viewer": request.user, "item_serializer": item_serializer}
     return {
         "page": page.page,
         "has_next": page.has_next,
-        "results": MatchSerializer(page.results, many=True, context=context).data,
+        "results": matches_data(
+            page.results, context={"viewer": request.user}, item_serializer=item_serializer
+        ),
     }
 
 

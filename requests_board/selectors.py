@@ -115,7 +115,13 @@ def help_requests_nearby(
     requests within a walk); inside a page, items are ranked by skill match,
     band, urgency and freshness. Bands only grow from page to page."""
     _require_home(viewer)
-    qs = _open_requests().exclude(author=viewer).select_related("category", "author")
+    qs = (
+        _open_requests()
+        .exclude(author=viewer)
+        .select_related("category", "author")
+        # Geometries cost to parse: only the public point is needed here.
+        .defer("location", "author__home", "author__home_public", "author__password")
+    )
     # The requester's limit, from their exact point to the viewer's public home.
     qs = qs.filter(
         Q(max_distance_m__isnull=True)

@@ -86,18 +86,20 @@ class HelpRequestSerializer(serializers.Serializer):
         return data
 
 
-class MatchSerializer(serializers.Serializer):
-    """One result of a nearby search: the item plus band, minutes and reasons."""
-
-    def to_representation(self, match):
-        data = self.context["item_serializer"](match.item, context=self.context).data
+def matches_data(matches, *, context, item_serializer) -> list[dict]:
+    """Nearby results: the items serialized in one pass (one serializer for
+    the page, not one per row), plus band, minutes and reasons."""
+    # The viewer's distance to each item is already known: do not recompute it.
+    context = {**context, "_distance": {m.item.pk: m for m in matches}}
+    items = item_serializer([m.item for m in matches], many=True, context=context).data
+    for data, match in zip(items, matches, strict=True):
         data.update(
             distance_band=match.band.code,
             distance_label=str(match.band.label),
             walk_minutes=match.walk_minutes,
             reasons=[str(r) for r in match.reasons],
         )
-        return data
+    return items
 
 
 class HelpRequestCreateSerializer(StrictSerializer):
