@@ -75,6 +75,9 @@ done
 # Tests run in development mode (no SECRET_KEY needed, plain static storage);
 # tests/config/test_settings.py checks the production settings in subprocesses.
 export DJANGO_DEBUG=1
+# No background task worker in the test process: tests run tasks themselves
+# (a worker thread polling the SQLite file would hold its lock mid-test).
+export TASKS_IN_PROCESS=0
 status=0
 
 banner "suite 1/2: PostGIS + Redis channel layer"

@@ -20,6 +20,11 @@ def expected_backend(django_db_setup, django_db_blocker):
     from channels.layers import get_channel_layer
     from django.db import connection
 
+    from django.conf import settings
+
+    # A task worker thread in the test process would race the tests for the
+    # database (and hold SQLite's lock): tests run tasks themselves.
+    assert not settings.TASKS_IN_PROCESS, "run the tests with TASKS_IN_PROCESS=0 (make test does)"
     expected = os.environ.get("ENTRAIDE_EXPECT_BACKEND")
     layer = type(get_channel_layer()).__name__
     if expected == "postgis":
