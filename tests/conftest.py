@@ -18,9 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def expected_backend(django_db_setup, django_db_blocker):
     """make test names the backend of each pass; fail loudly if it is not the one in use."""
     from channels.layers import get_channel_layer
-    from django.db import connection
-
     from django.conf import settings
+    from django.db import connection
 
     # A task worker thread in the test process would race the tests for the
     # database (and hold SQLite's lock): tests run tasks themselves.
