@@ -6,16 +6,18 @@ import logging
 import threading
 import time
 
+from django.db import close_old_connections
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from requests_board.tasks import expire_requests
+
 logger = logging.getLogger(__name__)
 _started = threading.Event()
 
 
 def tasks_schedule_periodic() -> None:
     """Makes sure the self-rescheduling expiry task is queued (idempotent)."""
-    from django_tasks_db.models import DBTaskResult
-
-    from requests_board.tasks import expire_requests
-
     pending = DBTaskResult.objects.filter(
         task_path=expire_requests.module_path, status__in=["READY", "RUNNING"]
     )
@@ -24,9 +26,6 @@ def tasks_schedule_periodic() -> None:
 
 
 def _run_forever() -> None:
-    from django.db import close_old_connections
-    from django_tasks_db.management.commands.db_worker import Worker
-
     while True:
         try:
             close_old_connections()

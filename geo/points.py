@@ -7,6 +7,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 SRID = 4326
+METRES_PER_DEGREE_LAT = 111_320.0
+
+
+def degrees_for(metres: float, *, at_lat: float) -> tuple[float, float]:
+    """(degrees of latitude, degrees of longitude) spanning `metres` at a latitude."""
+    dlat = metres / METRES_PER_DEGREE_LAT
+    return dlat, dlat / max(math.cos(math.radians(at_lat)), 0.01)
+
+
+def bbox_around(point: Point, metres: float) -> tuple[float, float, float, float]:
+    """(min_lng, min_lat, max_lng, max_lat) of the square `metres` around a point."""
+    dlat, dlng = degrees_for(metres, at_lat=point.y)
+    return point.x - dlng, point.y - dlat, point.x + dlng, point.y + dlat
 
 
 def point_from_lat_lng(lat, lng) -> Point:

@@ -14,15 +14,7 @@ import math
 from django.conf import settings
 from django.contrib.gis.geos import Point
 
-from geo.points import SRID
-
-METRES_PER_DEGREE_LAT = 111_320.0
-
-
-def _cell_size_degrees(lat_row_centre: float, grid_m: float) -> tuple[float, float]:
-    dlat = grid_m / METRES_PER_DEGREE_LAT
-    dlng = grid_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat_row_centre)), 0.01))
-    return dlat, dlng
+from geo.points import METRES_PER_DEGREE_LAT, SRID, degrees_for
 
 
 def _offset(identity: str) -> tuple[float, float]:
@@ -39,7 +31,7 @@ def grid_cell(exact: Point, grid_m: float | None = None) -> tuple[int, int, floa
     grid_m = grid_m or settings.PUBLIC_GRID_M
     dlat = grid_m / METRES_PER_DEGREE_LAT
     row = math.floor(exact.y / dlat)
-    _dlat, dlng = _cell_size_degrees((row + 0.5) * dlat, grid_m)
+    _dlat, dlng = degrees_for(grid_m, at_lat=(row + 0.5) * dlat)
     return row, math.floor(exact.x / dlng), dlat, dlng
 
 

@@ -8,8 +8,6 @@ and `dwithin` misreads metres, so a bounding-box prefilter through the
 The difference between the two stays in this module.
 """
 
-import math
-
 from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
@@ -17,19 +15,12 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from geo.privacy import METRES_PER_DEGREE_LAT
+from geo.distance import metres_between
+from geo.points import bbox_around
 
 
 def _is_postgis() -> bool:
     return connection.vendor == "postgresql"
-
-
-def _bbox_around(point: Point, radius_m: float) -> tuple[float, float, float, float]:
-    dlat = radius_m / METRES_PER_DEGREE_LAT
-    dlng = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(point.y)), 0.01))
-    # A little slack: the exact check follows.
-    dlat, dlng = dlat * 1.01, dlng * 1.01
-    return point.x - dlng, point.y - dlat, point.x + dlng, point.y + dlat
 
 
 def _spatialite_index_filter(qs: QuerySet, field: str, bbox) -> QuerySet:
@@ -46,7 +37,8 @@ def within(qs: QuerySet, field: str, point: Point, radius_m: float) -> QuerySet:
     """Rows whose `field` lies within `radius_m` metres of `point`, index-assisted."""
     if _is_postgis():
         return qs.filter(**{f"{field}__dwithin": (point, D(m=radius_m))})
-    qs = _spatialite_index_filter(qs, field, _bbox_around(point, radius_m))
+    # A little slack on the box: the exact check follows.
+    qs = _spatialite_index_filter(qs, field, bbox_around(point, radius_m * 1.01))
     return qs.filter(**{f"{field}__distance_lte": (point, D(m=radius_m))})
 
 
@@ -73,18 +65,12 @@ def nearest_within(
     filtering the page afterwards gives the same answer."""
     if _is_postgis():
         rows = list(nearest_first(qs, field, point)[offset : offset + limit + 1])
-        inside = [row for row in rows if _metres(point, getattr(row, field)) <= radius_m]
+        inside = [row for row in rows if metres_between(point, getattr(row, field)) <= radius_m]
         return inside[:limit], len(inside) > limit
     rows = list(
         nearest_first(within(qs, field, point, radius_m), field, point)[offset : offset + limit + 1]
     )
     return rows[:limit], len(rows) > limit
-
-
-def _metres(a: Point, b: Point) -> float:
-    from geo.distance import metres_between
-
-    return metres_between(a, b)
 
 
 def in_bbox(qs: QuerySet, field: str, bbox: tuple[float, float, float, float]) -> QuerySet:

@@ -1,8 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from geo.points import point_from_lat_lng
+from geo.forms import PinForm
 from neighbors.models import SPOKEN_LANGUAGES, WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M
 from requests_board.models import HelpCategory
 
@@ -31,7 +30,11 @@ class AddressSearchForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(PinForm):
+    """The home is optional: emptying both coordinates clears it."""
+
+    point_name = "home"
+
     display_name = forms.CharField(label=_("Your name, as neighbours will see it"), max_length=60)
     lat = forms.FloatField(
         label=_("Latitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
@@ -65,18 +68,3 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("At most a few emails a day. You can turn it off at any time."),
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        lat, lng = cleaned.get("lat"), cleaned.get("lng")
-        if "lat" in self.errors or "lng" in self.errors:
-            return cleaned
-        if lat is None and lng is None:
-            cleaned["home"] = None
-            return cleaned
-        try:
-            cleaned["home"] = point_from_lat_lng(lat, lng)
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error(field, messages)
-        return cleaned

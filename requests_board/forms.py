@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from geo.points import point_from_lat_lng
+from geo.forms import PinForm
 from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M
 from requests_board.models import HelpCategory, Urgency
 
@@ -14,24 +14,6 @@ BAND_CHOICES = [
     ("about_2km", _("about 2 km")),
     ("about_3km", _("about 3 km or more")),
 ]
-
-
-class PinForm(forms.Form):
-    """A point set by a map pin, or typed: lat and lng, both required."""
-
-    lat = forms.FloatField(label=_("Latitude"), widget=forms.NumberInput(attrs={"step": "any"}))
-    lng = forms.FloatField(label=_("Longitude"), widget=forms.NumberInput(attrs={"step": "any"}))
-
-    def clean(self):
-        cleaned = super().clean()
-        if "lat" in self.errors or "lng" in self.errors:
-            return cleaned
-        try:
-            cleaned["location"] = point_from_lat_lng(cleaned.get("lat"), cleaned.get("lng"))
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                self.add_error(name, messages)
-        return cleaned
 
 
 class HelpRequestForm(PinForm):

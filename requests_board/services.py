@@ -10,13 +10,16 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat.events import publish
 from chat.services import conversation_open, message_send
 from geo.privacy import public_point
+from neighbors.models import User
 from requests_board.map_cells import map_cells_adjust
 from requests_board.models import (
     HelpCategory,
@@ -26,6 +29,7 @@ from requests_board.models import (
     Urgency,
     VolunteerOffer,
 )
+from requests_board.selectors import volunteer_candidates
 
 Status = HelpRequest.Status
 
@@ -109,7 +113,7 @@ def help_request_create(
 
 
 def _enqueue_first_wave(request_id: int) -> None:
-    from requests_board.tasks import notify_wave
+    from requests_board.tasks import notify_wave  # the tasks module imports this one
 
     notify_wave.enqueue(request_id)
 
@@ -340,9 +344,6 @@ def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
     """Notifies the next NOTIFY_WAVE_SIZE best volunteers not yet told, none
     over NOTIFY_MAX_PER_DAY today. Returns (how many, whether more remain).
     Stops once the request has a response or is no longer open."""
-    from neighbors.models import User
-    from requests_board.selectors import volunteer_candidates
-
     request = HelpRequest.objects.filter(pk=request_id).first()
     if request is None or request.status != Status.OPEN or request.responses.exists():
         return 0, False
@@ -381,9 +382,6 @@ def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
 
 
 def _email_new_request(request: HelpRequest, emails: list[str]) -> None:
-    from django.core.mail import send_mass_mail
-    from django.urls import reverse
-
     subject = _("A neighbour near you needs help: %(title)s") % {"title": request.title}
     body = _(
         "%(title)s\n\nSee the request and offer your help: %(url)s\n\n"

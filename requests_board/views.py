@@ -1,10 +1,9 @@
 """The board's pages: thin views over services and selectors."""
 
-import math
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chat.selectors import conversation_ids_for_request
 from config.forms import form_add_service_errors
-from geo.points import lat_lng
-from geo.privacy import METRES_PER_DEGREE_LAT
+from geo.points import bbox_around, lat_lng
 from geo.public import public_place
 from requests_board import selectors, services
 from requests_board.forms import (
@@ -54,12 +52,6 @@ def map_config(request) -> dict:
     }
 
 
-def _area_around(center: dict, metres: float = 1500) -> tuple[float, float, float, float]:
-    dlat = metres / METRES_PER_DEGREE_LAT
-    dlng = dlat / max(math.cos(math.radians(center["lat"])), 0.01)
-    return (center["lng"] - dlng, center["lat"] - dlat, center["lng"] + dlng, center["lat"] + dlat)
-
-
 def _filters(request) -> dict:
     form = BoardFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -92,7 +84,8 @@ def home(request):
         context.update(matches=page.results, page=page)
         context["offers"] = [m.item for m in selectors.offers_nearby(viewer=user).results]
     else:
-        area = _area_around(config["center"])
+        center = Point(config["center"]["lng"], config["center"]["lat"], srid=4326)
+        area = bbox_around(center, 1500)
         context["area_requests"] = selectors.help_requests_in_area(
             bbox=area, category=filters["category"], urgency=filters["urgency"]
         )

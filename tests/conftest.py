@@ -1,4 +1,5 @@
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, UserFactory
+from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,12 +89,6 @@ def password():
     return PASSWORD
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _database_url_for_child() -> str:
     from django.db import connection
 
@@ -117,7 +113,7 @@ class ServerProcess:
     """A real daphne (scripts/serve) on the test database, restartable on the same port."""
 
     def __init__(self, log_dir: Path, port: int | None = None, **env):
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.log = log_dir / f"daphne-{self.port}.log"
         self.env = {
             **server_base_env(),
@@ -244,3 +240,17 @@ def assert_accessible(page):
         if v["impact"] in {"serious", "critical"}
     ]
     assert not serious, serious
+
+
+def browser_login(browser, base_url: str, user, *, locale: str = "en-GB", timeout_ms: int = 10_000):
+    """A new browser context signed in as `user` through the login form."""
+    from playwright.sync_api import expect
+
+    page = browser.new_context(locale=locale, base_url=base_url).new_page()
+    page.set_default_timeout(timeout_ms)
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile("/accounts/login/"))
+    return page

@@ -102,31 +102,14 @@ class PostgresCluster:
             self.bin / "initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync"
         )
         self.start()
-        self._run(
-            self.bin / "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            self.port,
-            "-U",
-            "postgres",
-            "-c",
-            "CREATE DATABASE entraide",
-        )
-        self._run(
-            self.bin / "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            self.port,
-            "-U",
-            "postgres",
-            "-d",
-            "entraide",
-            "-c",
-            "CREATE EXTENSION postgis",
-        )
+        self._psql("-c", "CREATE DATABASE entraide")
+        self._psql("-d", "entraide", "-c", "CREATE EXTENSION postgis")
         return self
+
+    def _psql(self, *args):
+        return self._run(
+            self.bin / "psql", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", *args
+        )
 
     def start(self) -> None:
         self._run(

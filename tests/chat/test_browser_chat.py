@@ -1,26 +1,16 @@
 """Two neighbours chat in real time in two browsers, across a server restart."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from chat.models import Message
-from tests.conftest import assert_accessible
-from tests.factories import PASSWORD
+from tests.conftest import assert_accessible, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_chat(browser, server, user, conversation):
-    context = browser.new_context(locale="en-GB", base_url=f"http://{server.address}")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
+    page = browser_login(browser, f"http://{server.address}", user, timeout_ms=15_000)
     page.goto(f"/conversations/{conversation.pk}/")
     expect(page.locator("#chat-form")).to_have_attribute("data-live", "1")
     return page

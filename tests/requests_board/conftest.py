@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.gis.geos import Point
 
-from geo.privacy import METRES_PER_DEGREE_LAT
+from geo.points import METRES_PER_DEGREE_LAT
 from requests_board import services
 from requests_board.categories import categories_ensure
 from requests_board.models import HelpCategory

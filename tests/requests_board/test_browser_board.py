@@ -9,22 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from requests_board.models import HelpRequest
-from tests.conftest import assert_accessible
-from tests.factories import PASSWORD, UserFactory
+from tests.conftest import assert_accessible, browser_login
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(browser, base_url, user):
-    context = browser.new_context(locale="en-GB", base_url=base_url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-    return page
 
 
 def test_post_find_respond_accept_see_the_meeting_point(
@@ -33,7 +21,7 @@ def test_post_find_respond_accept_see_the_meeting_point(
     base = f"http://{asgi_server}"
     exact_lat = requester.home.y
 
-    a = login(browser, base, requester)
+    a = browser_login(browser, base, requester)
     a.goto("/requests/new/")
     assert_accessible(a)
     a.locator("#id_title").fill("Groceries at the market")
@@ -46,7 +34,7 @@ def test_post_find_respond_accept_see_the_meeting_point(
     request_id = int(re.search(r"/requests/(\d+)/", a.url).group(1))
     expect(a.locator(".coordinates")).to_have_count(1)
 
-    b = login(browser, base, volunteer)
+    b = browser_login(browser, base, volunteer)
     b.goto("/near-me/")
     item = b.locator(".items .item").filter(has_text="Groceries at the market")
     expect(item).to_have_count(1)
@@ -61,7 +49,7 @@ def test_post_find_respond_accept_see_the_meeting_point(
     b.get_by_role("button", name="I can help").click()
     expect(b.locator(".messages")).to_contain_text("Thank you")
 
-    c = login(browser, base, far_volunteer)
+    c = browser_login(browser, base, far_volunteer)
     c.goto("/near-me/")
     expect(c.locator(".items .item").filter(has_text="Groceries at the market")).to_have_count(0)
 
@@ -78,7 +66,7 @@ def test_post_find_respond_accept_see_the_meeting_point(
     expect(b.locator("#detail-map .leaflet-marker-icon")).to_have_count(1)
 
     stranger = UserFactory()
-    s = login(browser, base, stranger)
+    s = browser_login(browser, base, stranger)
     response = s.goto(f"/requests/{request_id}/")
     assert response.status == 404
     s.goto("/")
