@@ -44,7 +44,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if len(text_data) > MAX_FRAME_BYTES:
             # The server (daphne --websocket-max-message-size) normally stops
             # these before they get here.
-            await self.close(code=4009)
+            await self.close(code=1009)
             return
         try:
             content = json.loads(text_data)
