@@ -13,6 +13,7 @@ from django.db import DatabaseError
 
 from chat import selectors, services
 from chat.events import user_group
+from chat.writer import writer
 
 MAX_FRAME_BYTES = 64 * 1024
 SYNC_LIMIT = 500
@@ -92,11 +93,13 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     # --- client frames ------------------------------------------------------
 
     async def on_message_send(self, content):
-        message, _created = await database_sync_to_async(services.message_send)(
-            user=self.user,
-            conversation_id=content.get("conversation"),
-            body=content.get("body"),
-            client_id=content.get("client_id"),
+        message, _created = await writer().send(
+            services.Outgoing(
+                user=self.user,
+                conversation_id=content.get("conversation"),
+                body=content.get("body"),
+                client_id=content.get("client_id"),
+            )
         )
         await self.send_json(
             {

@@ -1,5 +1,6 @@
 """How events leave the server: `publish`, after commit, to per-user groups."""
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
@@ -16,20 +17,31 @@ def user_group(user_id: int) -> str:
 def publish(user_ids, event_type: str, payload: dict) -> None:
     """Sends `payload` to every connection of each user, once the current
     transaction commits (so nobody hears of a row that was rolled back)."""
-    user_ids = list(user_ids)
+    publish_many([(user_ids, event_type, payload)])
 
-    def send():
-        layer = get_channel_layer()
+
+def publish_many(events) -> None:
+    """`publish` for several (user_ids, event_type, payload) at once: one trip
+    to the event loop after commit, however many events (chat.writer)."""
+    per_user: dict[int, list[dict]] = {}
+    for user_ids, event_type, payload in events:
         for user_id in user_ids:
-            try:
-                async_to_sync(layer.group_send)(
-                    user_group(user_id), {"type": event_type, **payload}
-                )
-            except Exception:
-                # The row is committed; clients that miss the event get it
-                # with `sync` when they reconnect. Never fail the write.
-                logger.warning(
-                    "could not publish %s to user %s", event_type, user_id, exc_info=True
-                )
+            per_user.setdefault(user_id, []).append({"type": event_type, **payload})
+    if per_user:
+        transaction.on_commit(lambda: async_to_sync(_send_all)(per_user))
 
-    transaction.on_commit(send)
+
+async def _send_all(per_user: dict[int, list[dict]]) -> None:
+    # Users in parallel; each user's events in order (the order of a chat).
+    layer = get_channel_layer()
+    await asyncio.gather(*(_send_in_order(layer, uid, evs) for uid, evs in per_user.items()))
+
+
+async def _send_in_order(layer, user_id: int, events: list[dict]) -> None:
+    for event in events:
+        try:
+            await layer.group_send(user_group(user_id), event)
+        except Exception:
+            # The row is committed; clients that miss the event get it with
+            # `sync` when they reconnect. Never fail the write.
+            logger.warning("could not publish %s to user %s", event["type"], user_id, exc_info=True)

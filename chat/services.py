@@ -2,6 +2,8 @@
 and events leave only after commit (chat.events.publish)."""
 
 import logging
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from chat.events import publish
+from chat.events import publish, publish_many
 from chat.models import Conversation, Message, ReadState
-from chat.selectors import conversation_for_participant, message_payload
+from chat.selectors import ConversationNotFound, conversation_for_participant, message_payload
 
 MAX_BODY = 2000
 logger = logging.getLogger(__name__)
@@ -28,61 +30,184 @@ def conversation_open(*, request, volunteer) -> Conversation:
     return conversation
 
 
-def _check_rate(user_id: int) -> None:
+def _rate_allowance(user_id: int, wanted: int) -> int:
+    """How many of `wanted` new messages the user may send now (a minute's
+    window, shared by every worker through the cache)."""
     limit = settings.CHAT_MESSAGES_PER_MINUTE
     key = f"chat-rate:{user_id}"
     try:
         cache.add(key, 0, timeout=60)
         try:
-            count = cache.incr(key)
+            count = cache.incr(key, wanted)
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=60)
-            count = 1
+            cache.add(key, wanted, timeout=60)
+            count = wanted
     except Exception:
         # The cache (Redis) is down: let the message through rather than
         # lose it; the database is what must hold.
         logger.warning("chat rate limit unavailable", exc_info=True)
-        return
-    if count > limit:
-        raise RateLimited
+        return wanted
+    return max(0, min(wanted, limit - (count - wanted)))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message a client asks to send, as it arrived (unchecked)."""
+
+    user: Any
+    conversation_id: Any
+    body: Any
+    client_id: Any
+
+
+def _message_check(item: Outgoing) -> None:
+    if not isinstance(item.client_id, str) or not 1 <= len(item.client_id) <= 64:
+        raise ValidationError({"client_id": [_("A client id of 1 to 64 characters is required.")]})
+    if not isinstance(item.body, str) or not item.body.strip():
+        raise ValidationError({"body": [_("A message cannot be empty.")]})
+    if len(item.body) > MAX_BODY:
+        raise ValidationError({"body": [_("At most 2,000 characters.")]})
 
 
 def message_send(*, user, conversation_id, body: str, client_id: str) -> tuple[Message, bool]:
     """Stores a message, or returns the one already stored for this client_id.
     Returns (message, created). Raises ValidationError, ConversationNotFound,
     RateLimited. Publishes message.new to both participants after commit."""
-    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
-        raise ValidationError({"client_id": [_("A client id of 1 to 64 characters is required.")]})
-    if not isinstance(body, str) or not body.strip():
-        raise ValidationError({"body": [_("A message cannot be empty.")]})
-    if len(body) > MAX_BODY:
-        raise ValidationError({"body": [_("At most 2,000 characters.")]})
-    existing = Message.objects.filter(sender=user, client_id=client_id).first()
-    if existing is not None:
-        conversation_for_participant(user=user, conversation_id=existing.conversation_id)
-        return existing, False
-    conversation = conversation_for_participant(user=user, conversation_id=conversation_id)
-    if conversation.closed_at is not None:
-        raise ValidationError({"conversation": [_("This conversation is closed.")]})
-    _check_rate(user.pk)
+    (result,) = messages_store([Outgoing(user, conversation_id, body, client_id)])
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def messages_store(batch: list[Outgoing]) -> list:
+    """`message_send` for many messages in one transaction (group commit, as
+    chat.writer gathers them). Returns, in order, (message, created) or the
+    exception for each; a DatabaseError fails the whole batch, and nothing of
+    it is acknowledged. A retry (the same sender and client_id, even within
+    the batch) returns the stored message and publishes nothing."""
     try:
-        with transaction.atomic():
-            # One writer at a time per conversation: ids follow commit order
-            # inside a conversation, so `sync after id` never skips one.
-            Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
-            message = Message.objects.create(
-                conversation=conversation, sender=user, body=body, client_id=client_id
-            )
-            ReadState.objects.update_or_create(
-                conversation=conversation, user=user, defaults={"last_read_id": message.pk}
-            )
-            publish(
-                conversation.participant_ids, "chat.message", {"message": message_payload(message)}
-            )
+        return _messages_store(batch)
     except IntegrityError:
-        # A concurrent retry with the same client_id won the race.
-        return Message.objects.get(sender=user, client_id=client_id), False
-    return message, True
+        # A concurrent retry of one of these client ids (on another worker)
+        # won the race; it is found stored on the second pass.
+        return _messages_store(batch)
+
+
+def _messages_store(batch: list[Outgoing]) -> list:
+    results: list = [None] * len(batch)
+    for index, item in enumerate(batch):
+        try:
+            _message_check(item)
+        except ValidationError as exc:
+            results[index] = exc
+    todo = [index for index, result in enumerate(results) if result is None]
+    if not todo:
+        return results
+
+    # Retries: what is stored already for these client ids.
+    stored = {
+        (message.sender_id, message.client_id): message
+        for message in Message.objects.filter(
+            sender_id__in={batch[i].user.pk for i in todo},
+            client_id__in={batch[i].client_id for i in todo},
+        )
+    }
+    fresh = []
+    seen = set()
+    duplicates = {}  # index: key of its first occurrence in this batch
+    for index in todo:
+        key = (batch[index].user.pk, batch[index].client_id)
+        if key in stored:
+            results[index] = (stored[key], False)
+        elif key in seen:
+            duplicates[index] = key
+        else:
+            seen.add(key)
+            fresh.append(index)
+
+    with transaction.atomic():
+        # One writer at a time per conversation: ids follow commit order
+        # inside a conversation, so `sync after id` never skips one. Locked
+        # in id order so that two workers' batches cannot deadlock.
+        conversation_ids = {_as_int(batch[index].conversation_id) for index in fresh} - {None}
+        conversations = {
+            conversation.pk: conversation
+            for conversation in Conversation.objects.select_for_update()
+            .filter(pk__in=conversation_ids)
+            .order_by("pk")
+        }
+        allowed = []
+        for index in fresh:
+            item = batch[index]
+            conversation = conversations.get(_as_int(item.conversation_id))
+            if conversation is None or item.user.pk not in conversation.participant_ids:
+                results[index] = ConversationNotFound()
+            elif conversation.closed_at is not None:
+                results[index] = ValidationError(
+                    {"conversation": [_("This conversation is closed.")]}
+                )
+            else:
+                allowed.append(index)
+        allowed = _within_rate(batch, allowed, results)
+        messages = Message.objects.bulk_create(
+            Message(
+                conversation=conversations[_as_int(batch[index].conversation_id)],
+                sender=batch[index].user,
+                body=batch[index].body,
+                client_id=batch[index].client_id,
+            )
+            for index in allowed
+        )
+        last_sent = {}
+        for message in messages:
+            last_sent[(message.conversation_id, message.sender_id)] = message.pk
+        ReadState.objects.bulk_create(
+            [
+                ReadState(conversation_id=conversation_id, user_id=user_id, last_read_id=last)
+                for (conversation_id, user_id), last in last_sent.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["conversation", "user"],
+            update_fields=["last_read_id"],
+        )
+        publish_many(
+            (message.conversation.participant_ids, "chat.message", {"message": payload})
+            for message in messages
+            for payload in [message_payload(message)]
+        )
+    for index, message in zip(allowed, messages, strict=True):
+        results[index] = (message, True)
+    first_results = {
+        (batch[index].user.pk, batch[index].client_id): results[index] for index in fresh
+    }
+    for index, key in duplicates.items():
+        first = first_results[key]
+        results[index] = (first[0], False) if isinstance(first, tuple) else first
+    return results
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _within_rate(batch, indexes: list[int], results: list) -> list[int]:
+    """The indexes each sender's rate allows, in order; RateLimited for the rest."""
+    wanted: dict[int, int] = {}
+    for index in indexes:
+        wanted[batch[index].user.pk] = wanted.get(batch[index].user.pk, 0) + 1
+    allowance = {user_id: _rate_allowance(user_id, n) for user_id, n in wanted.items()}
+    kept = []
+    for index in indexes:
+        user_id = batch[index].user.pk
+        if allowance[user_id] > 0:
+            allowance[user_id] -= 1
+            kept.append(index)
+        else:
+            results[index] = RateLimited()
+    return kept
 
 
 @transaction.atomic

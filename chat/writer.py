@@ -1,0 +1,62 @@
+"""Group commit for websocket sends.
+
+Every `message.send` on a worker goes through one writer per event loop:
+while a batch is being committed, the next sends queue up, and they are
+committed together in one transaction (services.messages_store). Each
+sender still waits for its own row to be committed before its ack, but the
+database sees one transaction per batch instead of one per message, and the
+ORM runs on one thread per process (channels' database_sync_to_async).
+"""
+
+import asyncio
+
+from channels.db import database_sync_to_async
+
+from chat import services
+
+MAX_BATCH = 256
+
+
+class MessageWriter:
+    def __init__(self):
+        self.pending: list[tuple[services.Outgoing, asyncio.Future]] = []
+        self.task: asyncio.Task | None = None
+
+    async def send(self, item: services.Outgoing) -> tuple:
+        """(message, created) once committed; raises what message_send raises."""
+        future = asyncio.get_running_loop().create_future()
+        self.pending.append((item, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+            try:
+                results = await database_sync_to_async(services.messages_store)(
+                    [item for item, _future in batch]
+                )
+            except Exception as exc:  # DatabaseError and the like: nothing was stored
+                results = [exc] * len(batch)
+            for (_item, future), result in zip(batch, results, strict=True):
+                if future.done():  # the sender disconnected meanwhile
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+
+_writers: dict[asyncio.AbstractEventLoop, MessageWriter] = {}
+
+
+def writer() -> MessageWriter:
+    """The writer of the running event loop (one per worker process)."""
+    loop = asyncio.get_running_loop()
+    found = _writers.get(loop)
+    if found is None:
+        for old in [old for old in _writers if old.is_closed()]:
+            del _writers[old]
+        found = _writers[loop] = MessageWriter()
+    return found
