@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from chat.events import user_group
@@ -30,7 +31,6 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.group = user_group(user.pk)
-        self.typing_peers: dict[int, int] = {}
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
@@ -65,6 +65,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error(
                 "not_found", "No such conversation.", client_id=content.get("client_id")
             )
+        except selectors.ConversationClosed as exc:
+            await self.send_error("forbidden", str(exc), client_id=content.get("client_id"))
         except ValidationError as exc:
             await self.send_error(
                 "invalid", " ".join(exc.messages), client_id=content.get("client_id")
@@ -118,13 +120,14 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         conversation_id = content.get("conversation")
         if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
             raise selectors.ConversationNotFound
-        if conversation_id not in self.typing_peers:
-            # Checked once per connection; typing is never stored.
-            conversation = await database_sync_to_async(selectors.conversation_for_participant)(
-                user=self.user, conversation_id=conversation_id
-            )
-            self.typing_peers[conversation.pk] = conversation.other_participant_id(self.user.pk)
-        other = self.typing_peers[conversation_id]
+        # Checked on every frame (a block may have closed the conversation);
+        # typing is never stored.
+        conversation = await database_sync_to_async(selectors.conversation_for_participant)(
+            user=self.user, conversation_id=conversation_id
+        )
+        if conversation.closed_at is not None:
+            raise selectors.ConversationClosed(_("This conversation is closed."))
+        other = conversation.other_participant_id(self.user.pk)
         await self.channel_layer.group_send(
             user_group(other),
             {"type": "chat.typing", "conversation": conversation_id, "user": self.user.pk},

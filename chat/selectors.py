@@ -1,6 +1,7 @@
 """Reads for the chat, with the permission check that REST views and the
 websocket consumer share (Zulip's access_* pattern)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
 
@@ -11,6 +12,10 @@ PAGE_SIZE = 100
 
 class ConversationNotFound(Http404):
     """Missing and forbidden look the same to the caller."""
+
+
+class ConversationClosed(PermissionDenied):
+    """A block separates the two participants: nothing more can be sent."""
 
 
 def conversation_for_participant(*, user, conversation_id) -> Conversation:

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 
 from chat.events import publish, publish_many
 from chat.models import Conversation, Message, ReadState
-from chat.selectors import ConversationNotFound, conversation_for_participant, message_payload
+from chat.selectors import (
+    ConversationClosed,
+    ConversationNotFound,
+    conversation_for_participant,
+    message_payload,
+)
 
 MAX_BODY = 2000
 logger = logging.getLogger(__name__)
@@ -143,9 +148,7 @@ def _messages_store(batch: list[Outgoing]) -> list:
             if conversation is None or item.user.pk not in conversation.participant_ids:
                 results[index] = ConversationNotFound()
             elif conversation.closed_at is not None:
-                results[index] = ValidationError(
-                    {"conversation": [_("This conversation is closed.")]}
-                )
+                results[index] = ConversationClosed(_("This conversation is closed."))
             else:
                 allowed.append(index)
         allowed = _within_rate(batch, allowed, results)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chat import selectors, services
+from moderation.models import Block
 
 
 @login_required
@@ -36,8 +37,8 @@ def conversation_detail(request, pk):
                 body=request.POST.get("body", ""),
                 client_id=request.POST.get("client_id", ""),
             )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        except (ValidationError, selectors.ConversationClosed) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         except services.RateLimited:
             error = _("Too many messages: wait a moment.")
         else:
@@ -56,6 +57,7 @@ def conversation_detail(request, pk):
             "conversation": conversation,
             "history": history,
             "other": other,
+            "blocked_by_me": Block.objects.filter(blocker=request.user, blocked=other).exists(),
             "client_id": str(uuid.uuid4()),
             "chat_config": {
                 "conversation": conversation.pk,

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("neighbors.api_urls")),
     path("", include("requests_board.api_urls")),
     path("", include("chat.api_urls")),
+    path("", include("moderation.api_urls")),
 ]

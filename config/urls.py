@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("requests_board.urls")),
     path("", include("neighbors.urls")),
     path("", include("chat.urls")),
+    path("", include("moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -235,4 +235,6 @@ class MapView(APIView):
     )
     def get(self, request):
         query = _query(MapQuerySerializer, request)
-        return Response(selectors.map_features(bbox=query["bbox"], zoom=query["zoom"]))
+        return Response(
+            selectors.map_features(bbox=query["bbox"], zoom=query["zoom"], viewer=request.user)
+        )

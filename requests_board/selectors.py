@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from geo.distance import BANDS, Band, band_for, metres_between, walk_minutes
 from geo.public import public_place
 from geo.queries import in_bbox, nearest_first, nearest_within, within
+from moderation.selectors import blocked_user_ids
 from requests_board.map_cells import LEVELS, cell_count, map_cells_in_bbox
 from requests_board.models import HelpCategory, HelpRequest, Response, Urgency, VolunteerOffer
 
@@ -118,6 +119,7 @@ def help_requests_nearby(
     qs = (
         _open_requests()
         .exclude(author=viewer)
+        .exclude(author_id__in=blocked_user_ids(viewer) or [0])
         .select_related("category", "author")
         # Geometries cost to parse: only the public point is needed here.
         .defer("location", "author__home", "author__home_public", "author__password")
@@ -167,6 +169,7 @@ def offers_nearby(*, viewer, page: int = 1, category: str | None = None) -> Matc
     qs = (
         VolunteerOffer.objects.filter(is_active=True)
         .exclude(volunteer=viewer)
+        .exclude(volunteer_id__in=blocked_user_ids(viewer) or [0])
         .select_related("volunteer")
         .prefetch_related("categories")
     )
@@ -196,6 +199,7 @@ def volunteer_candidates(*, request: HelpRequest, limit: int = 200) -> list[Matc
     qs = (
         VolunteerOffer.objects.filter(is_active=True)
         .exclude(volunteer_id=request.author_id)
+        .exclude(volunteer_id__in=blocked_user_ids(request.author) or [0])
         .select_related("volunteer")
         .prefetch_related("categories")
     )
@@ -237,6 +241,8 @@ def help_request_for_viewer(*, viewer, request_id: int) -> HelpRequest:
         .first()
     )
     if request is None:
+        raise Http404
+    if viewer is not None and request.author_id in blocked_user_ids(viewer):
         raise Http404
     if request.status == HelpRequest.Status.OPEN and request.expires_at > timezone.now():
         return request
@@ -298,15 +304,19 @@ def _point_feature(kind: str, obj, properties: dict) -> dict:
     }
 
 
-def map_features(*, bbox, zoom: int) -> dict:
+def map_features(*, bbox, zoom: int, viewer=None) -> dict:
     """A GeoJSON FeatureCollection of public points in the box, or of cluster
     counts where points would be too many; never more than MAP_MAX_FEATURES."""
     cap = settings.MAP_MAX_FEATURES
     if zoom >= settings.MAP_POINTS_MIN_ZOOM:
+        # Points of people the viewer is separated from by a block are left
+        # out; cluster counts say nothing about anyone.
+        hidden = blocked_user_ids(viewer) or [0]
         requests = list(
             # No ORDER BY: the model's default (-created_at) would make the
             # database fetch and sort every point in the box before the LIMIT.
             in_bbox(_open_requests(), "public_location", bbox)
+            .exclude(author_id__in=hidden)
             .order_by()
             .select_related("category")
             .only("id", "title", "urgency", "public_location", "category__slug", "category__icon")[
@@ -317,6 +327,7 @@ def map_features(*, bbox, zoom: int) -> dict:
         if len(requests) <= cap:
             offers = list(
                 in_bbox(VolunteerOffer.objects.filter(is_active=True), "public_location", bbox)
+                .exclude(volunteer_id__in=hidden)
                 .order_by()
                 .select_related("volunteer")
                 .only("id", "public_location", "volunteer__display_name")[: cap + 1 - len(requests)]
@@ -362,10 +373,16 @@ def notifications_for(*, user, limit: int = 50):
     return user.notifications.select_related("request")[:limit]
 
 
-def help_requests_in_area(*, bbox, category: str | None = None, urgency: str | None = None):
+def help_requests_in_area(
+    *, bbox, category: str | None = None, urgency: str | None = None, viewer=None
+):
     """Open requests in a box, newest first: the list twin of the map for
     visitors without a home."""
-    qs = in_bbox(_open_requests(), "public_location", bbox).select_related("category", "author")
+    qs = (
+        in_bbox(_open_requests(), "public_location", bbox)
+        .exclude(author_id__in=blocked_user_ids(viewer) or [0])
+        .select_related("category", "author")
+    )
     if category:
         qs = qs.filter(category__slug=category)
     if urgency:
@@ -373,8 +390,10 @@ def help_requests_in_area(*, bbox, category: str | None = None, urgency: str | N
     return qs.order_by("-created_at")[:PAGE_SIZE]
 
 
-def offers_in_area(*, bbox):
-    qs = in_bbox(VolunteerOffer.objects.filter(is_active=True), "public_location", bbox)
+def offers_in_area(*, bbox, viewer=None):
+    qs = in_bbox(VolunteerOffer.objects.filter(is_active=True), "public_location", bbox).exclude(
+        volunteer_id__in=blocked_user_ids(viewer) or [0]
+    )
     return (
         qs.select_related("volunteer")
         .prefetch_related("categories")

@@ -12,6 +12,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from chat.events import publish
 from chat.services import conversation_open, message_send
 from geo.privacy import public_point
+from moderation.selectors import blocked_between
 from neighbors.models import User
 from requests_board.map_cells import map_cells_adjust
 from requests_board.models import (
@@ -170,6 +172,9 @@ def help_request_respond(*, request: HelpRequest, volunteer, message: str) -> Re
     request = _locked(request)
     if request.author_id == volunteer.pk:
         raise TransitionError(_("You cannot respond to your own request."), code="own_request")
+    if blocked_between(request.author_id, volunteer.pk):
+        raise Http404  # the request is out of sight for both
+
     if request.status != Status.OPEN or request.expires_at <= timezone.now():
         raise TransitionError(_("This request is no longer open."))
     message = message.strip()
@@ -209,7 +214,7 @@ def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> H
     if request.status != Status.OPEN:
         raise TransitionError(_("This request is not open: it cannot take a helper."))
     response = request.responses.filter(volunteer_id=helper_id).first()
-    if response is None:
+    if response is None or blocked_between(request.author_id, response.volunteer_id):
         raise ValidationError({"helper": [_("This neighbour has not offered to help.")]})
     now = timezone.now()
     request.status = Status.MATCHED

@@ -87,9 +87,9 @@ def home(request):
         center = Point(config["center"]["lng"], config["center"]["lat"], srid=4326)
         area = bbox_around(center, 1500)
         context["area_requests"] = selectors.help_requests_in_area(
-            bbox=area, category=filters["category"], urgency=filters["urgency"]
+            bbox=area, category=filters["category"], urgency=filters["urgency"], viewer=user
         )
-        context["offers"] = selectors.offers_in_area(bbox=area)
+        context["offers"] = selectors.offers_in_area(bbox=area, viewer=user)
     return render(request, "requests_board/home.html", context)
 
 

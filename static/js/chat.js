@@ -5,8 +5,9 @@
   "use strict";
   var config = JSON.parse(document.getElementById("chat-config").textContent);
   var log = document.getElementById("chat-log");
-  var form = document.getElementById("chat-form");
-  var input = document.getElementById("chat-body");
+  // A closed conversation (a block) has no form: history and receipts only.
+  var form = document.getElementById("chat-form") || document.createElement("form");
+  var input = document.getElementById("chat-body") || document.createElement("textarea");
   var status = document.getElementById("chat-status");
   var typingLine = document.getElementById("chat-typing");
   var labels = config.labels;
@@ -121,7 +122,10 @@
       typingTimer = setTimeout(function () { typingLine.textContent = ""; }, 4000);
     } else if (frame.type === "error" && frame.client_id && pending[frame.client_id]) {
       setState(pending[frame.client_id].element, "failed");
-      if (frame.code === "invalid" || frame.code === "not_found") delete pending[frame.client_id];
+      if (frame.code === "invalid" || frame.code === "not_found" || frame.code === "forbidden") {
+        delete pending[frame.client_id];
+        status.textContent = frame.detail;
+      }
     }
   }
 
