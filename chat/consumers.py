@@ -8,7 +8,7 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
@@ -65,7 +65,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error(
                 "not_found", "No such conversation.", client_id=content.get("client_id")
             )
-        except selectors.ConversationClosed as exc:
+        except PermissionDenied as exc:  # a block closed it, or a sanction
             await self.send_error("forbidden", str(exc), client_id=content.get("client_id"))
         except ValidationError as exc:
             await self.send_error(

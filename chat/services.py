@@ -2,11 +2,10 @@
 and events leave only after commit (chat.events.publish)."""
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -19,6 +18,8 @@ from chat.selectors import (
     conversation_for_participant,
     message_payload,
 )
+from moderation.limits import limit_take, new_accounts
+from moderation.sanctions import Restricted, restricted_among
 
 MAX_BODY = 2000
 logger = logging.getLogger(__name__)
@@ -33,26 +34,6 @@ def conversation_open(*, request, volunteer) -> Conversation:
         request=request, volunteer=volunteer, defaults={"requester_id": request.author_id}
     )
     return conversation
-
-
-def _rate_allowance(user_id: int, wanted: int) -> int:
-    """How many of `wanted` new messages the user may send now (a minute's
-    window, shared by every worker through the cache)."""
-    limit = settings.CHAT_MESSAGES_PER_MINUTE
-    key = f"chat-rate:{user_id}"
-    try:
-        cache.add(key, 0, timeout=60)
-        try:
-            count = cache.incr(key, wanted)
-        except ValueError:  # expired between add and incr
-            cache.add(key, wanted, timeout=60)
-            count = wanted
-    except Exception:
-        # The cache (Redis) is down: let the message through rather than
-        # lose it; the database is what must hold.
-        logger.warning("chat rate limit unavailable", exc_info=True)
-        return wanted
-    return max(0, min(wanted, limit - (count - wanted)))
 
 
 @dataclass(frozen=True)
@@ -141,12 +122,16 @@ def _messages_store(batch: list[Outgoing]) -> list:
             .filter(pk__in=conversation_ids)
             .order_by("pk")
         }
+        # Read now, not from the sender as the connection cached it.
+        restricted = restricted_among(batch[index].user.pk for index in fresh)
         allowed = []
         for index in fresh:
             item = batch[index]
             conversation = conversations.get(_as_int(item.conversation_id))
             if conversation is None or item.user.pk not in conversation.participant_ids:
                 results[index] = ConversationNotFound()
+            elif item.user.pk in restricted:
+                results[index] = Restricted(restricted[item.user.pk])
             elif conversation.closed_at is not None:
                 results[index] = ConversationClosed(_("This conversation is closed."))
             else:
@@ -197,11 +182,15 @@ def _as_int(value) -> int | None:
 
 
 def _within_rate(batch, indexes: list[int], results: list) -> list[int]:
-    """The indexes each sender's rate allows, in order; RateLimited for the rest."""
-    wanted: dict[int, int] = {}
-    for index in indexes:
-        wanted[batch[index].user.pk] = wanted.get(batch[index].user.pk, 0) + 1
-    allowance = {user_id: _rate_allowance(user_id, n) for user_id, n in wanted.items()}
+    """The indexes each sender's rate allows, in order; RateLimited for the rest.
+    One count per sender and batch (moderation.limits: tighter for new accounts)."""
+    senders = {batch[index].user.pk: batch[index].user for index in indexes}
+    wanted = Counter(batch[index].user.pk for index in indexes)
+    new = new_accounts(senders.values()) if senders else set()
+    allowance = {
+        user_id: limit_take(senders[user_id], "message", n, new=user_id in new)[0]
+        for user_id, n in wanted.items()
+    }
     kept = []
     for index in indexes:
         user_id = batch[index].user.pk

@@ -2,7 +2,7 @@ import uuid
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -37,7 +37,7 @@ def conversation_detail(request, pk):
                 body=request.POST.get("body", ""),
                 client_id=request.POST.get("client_id", ""),
             )
-        except (ValidationError, selectors.ConversationClosed) as exc:
+        except (ValidationError, PermissionDenied) as exc:
             error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         except services.RateLimited:
             error = _("Too many messages: wait a moment.")

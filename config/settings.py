@@ -184,6 +184,24 @@ MAP_BBOX_MAX_SPAN = (2.0, 1.0)
 CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=30)
 CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=30)
 
+# --- Moderation and safety -------------------------------------------------
+
+# Content reported by this many distinct people is hidden until reviewed.
+MODERATION_HIDE_AFTER_REPORTS = env.int("MODERATION_HIDE_AFTER_REPORTS", default=3)
+# Accounts younger than this, or whose email is not verified, are "new":
+# they get the tighter limits of NEW_ACCOUNT_LIMITS (moderation.limits).
+NEW_ACCOUNT_DAYS = env.int("NEW_ACCOUNT_DAYS", default=7)
+# (how many, per seconds) for each kind of write: established accounts, new ones.
+ACTION_LIMITS = {
+    "request": ((10, 86400), (5, 86400)),
+    "offer": ((10, 86400), (3, 86400)),
+    "response": ((30, 86400), (10, 86400)),
+    "conversation": ((30, 86400), (10, 86400)),
+    "report": ((20, 86400), (10, 86400)),
+}
+# Messages: CHAT_MESSAGES_PER_MINUTE, and at most this many for new accounts.
+NEW_ACCOUNT_MESSAGES_PER_MINUTE = env.int("NEW_ACCOUNT_MESSAGES_PER_MINUTE", default=10)
+
 # --- Accounts -------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [

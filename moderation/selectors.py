@@ -1,8 +1,16 @@
 """Reads for moderation and safety."""
 
-from django.db.models import Q
+from collections import Counter
+from dataclasses import dataclass, field
 
-from moderation.models import Block
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from chat.models import Message
+from moderation.models import ActionKind, Block, ModerationAction, Moderator, Report, TargetType
+from moderation.targets import Target, target_resolve
 
 
 def blocked_user_ids(user) -> set[int]:
@@ -23,3 +31,143 @@ def blocked_between(first_id: int, second_id: int) -> bool:
 
 def blocks_made_by(user):
     return Block.objects.filter(blocker=user).select_related("blocked").order_by("-created_at")
+
+
+# --- Moderators -------------------------------------------------------------
+
+
+class NotModerator(PermissionDenied):
+    """Only moderators (and administrators) see the queue and the log."""
+
+
+def moderator_scope(user) -> Q | None:
+    """A filter on reports (and logged actions) of the zones `user`
+    moderates; Q() for everywhere; None if `user` is no moderator."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Q()
+    moderator = Moderator.objects.filter(user=user).first()
+    if moderator is None:
+        return None
+    if moderator.everywhere:
+        return Q()
+    return Q(zone__in=list(moderator.zones.values_list("pk", flat=True)))
+
+
+def is_moderator(user) -> bool:
+    return moderator_scope(user) is not None
+
+
+def _scope_or_refuse(user) -> Q:
+    scope = moderator_scope(user)
+    if scope is None:
+        raise NotModerator(_("This is for moderators."))
+    return scope
+
+
+def report_for_moderator(*, moderator, report_id, lock: bool = False) -> Report:
+    """A report of the moderator's zones; outside them, as if missing (404)."""
+    scope = _scope_or_refuse(moderator)
+    try:
+        report_id = int(report_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    reports = Report.objects.filter(scope, pk=report_id)
+    if lock:
+        reports = reports.select_for_update()
+    report = reports.first()
+    if report is None:
+        raise Http404
+    return report
+
+
+@dataclass
+class QueueEntry:
+    """Every open report on one target, as one item of the queue."""
+
+    report: Report  # the oldest: actions are taken on it
+    reports: list[Report]
+    target: Target | None
+    reasons: list[tuple[str, int]] = field(default_factory=list)
+    author_reports: int = 0
+    author_actions: list[ModerationAction] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+
+    @property
+    def reporters(self) -> int:
+        """Distinct people (a flag from the app's own check is no person)."""
+        return len({r.reporter_id for r in self.reports if r.reporter_id})
+
+    @property
+    def flagged_by_app(self) -> bool:
+        return any(r.reporter_id is None for r in self.reports)
+
+
+def reports_queue(*, moderator, limit: int = 50) -> list[QueueEntry]:
+    """Open reports of the moderator's zones, one entry per target, oldest first."""
+    scope = _scope_or_refuse(moderator)
+    open_reports = list(
+        Report.objects.filter(scope, status=Report.Status.OPEN)
+        .select_related("zone", "reporter")
+        .order_by("created_at", "id")[:1000]
+    )
+    grouped: dict[tuple[str, int], list[Report]] = {}
+    for report in open_reports:
+        grouped.setdefault((report.target_type, report.target_id), []).append(report)
+    entries = [_entry(reports) for reports in list(grouped.values())[:limit]]
+    return entries
+
+
+def queue_entry(*, moderator, report_id) -> QueueEntry:
+    report = report_for_moderator(moderator=moderator, report_id=report_id)
+    reports = list(
+        Report.objects.filter(
+            target_type=report.target_type, target_id=report.target_id, status=report.status
+        )
+        .select_related("zone", "reporter")
+        .order_by("created_at", "id")
+    ) or [report]
+    return _entry(reports)
+
+
+def _entry(reports: list[Report]) -> QueueEntry:
+    first = reports[0]
+    target = target_resolve(first.target_type, first.target_id)
+    entry = QueueEntry(report=first, reports=reports, target=target)
+    entry.reasons = Counter(r.reason for r in reports).most_common()
+    if first.target_user_id:
+        entry.author_reports = Report.objects.filter(target_user_id=first.target_user_id).count()
+        entry.author_actions = list(
+            ModerationAction.objects.filter(target_user_id=first.target_user_id)[:20]
+        )
+    if target is not None and first.target_type == TargetType.MESSAGE:
+        entry.messages = message_with_neighbours(target.obj)
+    return entry
+
+
+def message_with_neighbours(message: Message, around: int = 2) -> list[Message]:
+    """The reported message and `around` messages either side, in order;
+    nothing else of the conversation."""
+    same = Message.objects.filter(conversation_id=message.conversation_id).select_related("sender")
+    before = list(same.filter(id__lt=message.pk).order_by("-id")[:around])
+    after = list(same.filter(id__gt=message.pk).order_by("id")[:around])
+    return [*reversed(before), message, *after]
+
+
+def moderation_log(*, moderator, limit: int = 200):
+    scope = _scope_or_refuse(moderator)
+    return ModerationAction.objects.filter(scope).select_related("zone", "target_user")[:limit]
+
+
+def reports_made_by(user):
+    return Report.objects.filter(reporter=user).order_by("-created_at")
+
+
+def statements_for(user):
+    """What moderators decided about the user's content or account, with
+    the reasons (their statement of reasons)."""
+    return ModerationAction.objects.filter(
+        target_user=user,
+        action__in=[ActionKind.HIDE, ActionKind.WARN, ActionKind.SUSPEND, ActionKind.BAN],
+    )

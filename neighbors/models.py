@@ -31,6 +31,12 @@ SPOKEN_LANGUAGES = [
 
 
 class UserManager(BaseUserManager):
+    def restricted(self):
+        """Users under a sanction now: their posts are out of sight."""
+        return self.filter(
+            models.Q(banned_at__isnull=False) | models.Q(suspended_until__gt=timezone.now())
+        )
+
     use_in_migrations = True
 
     @classmethod
@@ -77,6 +83,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Moderation sanctions (moderation.services): a suspended or banned user
+    # can still sign in and read, but not post, respond or send messages.
+    suspended_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    banned_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = UserManager()
 
@@ -90,6 +100,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.display_name or self.email
+
+    @property
+    def is_restricted(self) -> bool:
+        """Suspended now, or banned."""
+        return self.banned_at is not None or (
+            self.suspended_until is not None and self.suspended_until > timezone.now()
+        )
 
 
 class HomeMove(models.Model):

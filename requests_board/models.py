@@ -66,6 +66,8 @@ class HelpRequest(models.Model):
     expires_at = models.DateTimeField()
     matched_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Out of sight until a moderator restores it (reports, moderation.services).
+    hidden = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -93,6 +95,7 @@ class VolunteerOffer(models.Model):
     location = models.PointField(geography=True, srid=4326)
     public_location = models.PointField(geography=True, srid=4326)
     is_active = models.BooleanField(default=True)
+    hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -140,6 +143,8 @@ class Notification(models.Model):
         NEW_RESPONSE = "new_response", _("A neighbour offers to help you")
         ACCEPTED = "accepted", _("Your offer of help was accepted")
         CLOSED = "closed", _("A request you answered is closed")
+        MODERATION = "moderation", _("A moderator acted on something of yours")
+        REPORT_OUTCOME = "report_outcome", _("A report you made was reviewed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -20,6 +20,7 @@ from geo.distance import BANDS, Band, band_for, metres_between, walk_minutes
 from geo.public import public_place
 from geo.queries import in_bbox, nearest_first, nearest_within, within
 from moderation.selectors import blocked_user_ids
+from neighbors.models import User
 from requests_board.map_cells import LEVELS, cell_count, map_cells_in_bbox
 from requests_board.models import HelpCategory, HelpRequest, Response, Urgency, VolunteerOffer
 
@@ -50,7 +51,17 @@ class MatchPage:
 
 
 def _open_requests():
-    return HelpRequest.objects.filter(status=HelpRequest.Status.OPEN, expires_at__gt=timezone.now())
+    """Open requests anyone may see: not hidden by moderation, and not by a
+    user under a sanction (a handful of rows: a small hashed subquery)."""
+    return HelpRequest.objects.filter(
+        status=HelpRequest.Status.OPEN, expires_at__gt=timezone.now(), hidden=False
+    ).exclude(author__in=User.objects.restricted())
+
+
+def _active_offers():
+    return VolunteerOffer.objects.filter(is_active=True, hidden=False).exclude(
+        volunteer__in=User.objects.restricted()
+    )
 
 
 def viewer_skill_ids(viewer) -> set[int]:
@@ -167,7 +178,7 @@ def offers_nearby(*, viewer, page: int = 1, category: str | None = None) -> Matc
     """Active offers of volunteers who would walk to the viewer's home."""
     _require_home(viewer)
     qs = (
-        VolunteerOffer.objects.filter(is_active=True)
+        _active_offers()
         .exclude(volunteer=viewer)
         .exclude(volunteer_id__in=blocked_user_ids(viewer) or [0])
         .select_related("volunteer")
@@ -197,7 +208,7 @@ def volunteer_candidates(*, request: HelpRequest, limit: int = 200) -> list[Matc
     a volunteer's own view: skill, band, freshness)."""
     max_m = request.max_distance_m or 3000
     qs = (
-        VolunteerOffer.objects.filter(is_active=True)
+        _active_offers()
         .exclude(volunteer_id=request.author_id)
         .exclude(volunteer_id__in=blocked_user_ids(request.author) or [0])
         .select_related("volunteer")
@@ -243,6 +254,11 @@ def help_request_for_viewer(*, viewer, request_id: int) -> HelpRequest:
     if request is None:
         raise Http404
     if viewer is not None and request.author_id in blocked_user_ids(viewer):
+        raise Http404
+    if request.hidden or request.author.is_restricted:
+        # Out of sight for everyone but its author (who is told why).
+        if viewer is not None and viewer.is_authenticated and viewer.pk == request.author_id:
+            return request
         raise Http404
     if request.status == HelpRequest.Status.OPEN and request.expires_at > timezone.now():
         return request
@@ -326,7 +342,7 @@ def map_features(*, bbox, zoom: int, viewer=None) -> dict:
         offers = []
         if len(requests) <= cap:
             offers = list(
-                in_bbox(VolunteerOffer.objects.filter(is_active=True), "public_location", bbox)
+                in_bbox(_active_offers(), "public_location", bbox)
                 .exclude(volunteer_id__in=hidden)
                 .order_by()
                 .select_related("volunteer")
@@ -391,7 +407,7 @@ def help_requests_in_area(
 
 
 def offers_in_area(*, bbox, viewer=None):
-    qs = in_bbox(VolunteerOffer.objects.filter(is_active=True), "public_location", bbox).exclude(
+    qs = in_bbox(_active_offers(), "public_location", bbox).exclude(
         volunteer_id__in=blocked_user_ids(viewer) or [0]
     )
     return (

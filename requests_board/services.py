@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from chat.events import publish
 from chat.services import conversation_open, message_send
 from geo.privacy import public_point
+from moderation.limits import limit_check
+from moderation.sanctions import restriction_check
 from moderation.selectors import blocked_between
 from neighbors.models import User
 from requests_board.map_cells import map_cells_adjust
@@ -88,11 +90,13 @@ def help_request_create(
     needed_by=None,
     max_distance_m: int | None = None,
 ) -> HelpRequest:
+    restriction_check(author)
     errors = _validate_request_fields(
         title=title, description=description, needed_by=needed_by, max_distance_m=max_distance_m
     )
     if errors:
         raise ValidationError(errors)
+    limit_check(author, "request")
     request = HelpRequest.objects.create(
         author=author,
         title=title.strip(),
@@ -125,6 +129,7 @@ def help_request_update(*, request: HelpRequest, user, **fields) -> HelpRequest:
     request = HelpRequest.objects.select_for_update().get(pk=request.pk)
     if request.author_id != user.pk:
         raise PermissionDenied(_("Only the author can edit a request."))
+    restriction_check(user)
     if request.status != Status.OPEN:
         raise TransitionError(_("Only an open request can be edited."))
     merged = {
@@ -169,6 +174,7 @@ def _locked(request: HelpRequest) -> HelpRequest:
 
 @transaction.atomic
 def help_request_respond(*, request: HelpRequest, volunteer, message: str) -> Response:
+    restriction_check(volunteer)
     request = _locked(request)
     if request.author_id == volunteer.pk:
         raise TransitionError(_("You cannot respond to your own request."), code="own_request")
@@ -182,6 +188,8 @@ def help_request_respond(*, request: HelpRequest, volunteer, message: str) -> Re
         raise ValidationError({"message": [_("Say a word to your neighbour.")]})
     if len(message) > 1000:
         raise ValidationError({"message": [_("At most 1,000 characters.")]})
+    limit_check(volunteer, "response")
+    limit_check(volunteer, "conversation")
     try:
         with transaction.atomic():
             response = Response.objects.create(
@@ -289,6 +297,7 @@ def help_requests_expire(*, now: datetime | None = None) -> int:
 def offer_create(
     *, volunteer, categories, radius_m: int | None = None, availability: str = "", note: str = ""
 ) -> VolunteerOffer:
+    restriction_check(volunteer)
     if volunteer.home is None:
         raise ValidationError(
             {"non_field_errors": [_("Set your home first: offers are matched from it.")]}
@@ -299,6 +308,7 @@ def offer_create(
     radius_m = radius_m or volunteer.walk_radius_m
     if not 100 <= radius_m <= 3000:
         raise ValidationError({"radius_m": [_("Between 100 and 3,000 metres.")]})
+    limit_check(volunteer, "offer")
     offer = VolunteerOffer.objects.create(
         volunteer=volunteer,
         radius_m=radius_m,
@@ -350,7 +360,13 @@ def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
     over NOTIFY_MAX_PER_DAY today. Returns (how many, whether more remain).
     Stops once the request has a response or is no longer open."""
     request = HelpRequest.objects.filter(pk=request_id).first()
-    if request is None or request.status != Status.OPEN or request.responses.exists():
+    if (
+        request is None
+        or request.status != Status.OPEN
+        or request.hidden
+        or request.author.is_restricted
+        or request.responses.exists()
+    ):
         return 0, False
     told = set(
         Notification.objects.filter(

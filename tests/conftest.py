@@ -63,6 +63,26 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _roomy_limits(settings):
+    """Fixtures post more in a minute than a new account may in a day; the
+    limits have their own tests (tests/moderation/test_limits.py), which
+    put the real ones back with the `real_limits` fixture."""
+    settings.ACTION_LIMITS = {
+        action: ((10_000, seconds), (10_000, seconds))
+        for action, ((_, seconds), _new) in settings.ACTION_LIMITS.items()
+    }
+    settings.NEW_ACCOUNT_MESSAGES_PER_MINUTE = 10_000
+
+
+@pytest.fixture
+def real_limits(settings):
+    from config import settings as configured
+
+    settings.ACTION_LIMITS = configured.ACTION_LIMITS
+    settings.NEW_ACCOUNT_MESSAGES_PER_MINUTE = configured.NEW_ACCOUNT_MESSAGES_PER_MINUTE
+
+
 @pytest.fixture
 def api():
     return APIClient()
