@@ -33,14 +33,16 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # Our refusals say why (a sanction, a closed conversation).
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         first = next(iter(fields.values()))[0] if fields else "Invalid input."
-        response.data = {"error": "invalid", "detail": first, "fields": fields}
+        code = getattr(exc, "error_code", "invalid")
+        response.data = {"error": code, "detail": first, "fields": fields}
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
@@ -80,7 +82,10 @@ def django_validation_errors():
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
-        raise exceptions.ValidationError(detail) from exc
+        error = exceptions.ValidationError(detail)
+        # "personal_data": the text may be sent again with publish_anyway.
+        error.error_code = "personal_data" if getattr(exc, "personal_data", False) else "invalid"
+        raise error from exc
 
 
 ERROR_STATUSES = {

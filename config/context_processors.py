@@ -13,6 +13,17 @@ def notify_labels(request):
             "new_response": _("A neighbour offers to help you."),
             "accepted": _("Your offer of help was accepted."),
             "closed": _("A request you answered is closed."),
+            "moderation": _("A moderator acted on something of yours: see why."),
+            "report_outcome": _("A report you made was reviewed."),
             "generic": _("Something new for you."),
         }
     }
+
+
+def moderation(request):
+    """Whether to show the moderators' link."""
+    from moderation.selectors import is_moderator
+
+    if not request.user.is_authenticated:
+        return {}
+    return {"is_moderator": is_moderator(request.user)}

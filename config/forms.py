@@ -10,5 +10,7 @@ def form_add_service_errors(form, exc: ValidationError | PermissionDenied) -> No
     if isinstance(exc, PermissionDenied):
         form.add_error(None, str(exc))
         return
+    # moderation.flags.PersonalDataWarning: offer the "publish anyway" box.
+    form.personal_data_warning = getattr(exc, "personal_data", False)
     for name, errors in exc.message_dict.items():
         form.add_error(name if name in form.fields else None, errors)

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "config.context_processors.notify_labels",
+                "config.context_processors.moderation",
             ],
         },
     },

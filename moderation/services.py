@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from chat.events import publish
 from chat.models import Conversation
 from chat.selectors import message_payload
+from moderation.flags import zone_for_point
 from moderation.limits import limit_check
 from moderation.models import (
     ActionKind,
@@ -22,7 +23,6 @@ from moderation.models import (
     Reason,
     Report,
     TargetType,
-    Zone,
 )
 from moderation.selectors import blocked_between, report_for_moderator
 from moderation.targets import Target, target_resolve
@@ -93,12 +93,6 @@ def _visible_to_reporter(target: Target, reporter) -> bool:
     return True  # users
 
 
-def zone_for_point(point) -> Zone | None:
-    if point is None:
-        return None
-    return Zone.objects.filter(area__contains=point).order_by("pk").first()
-
-
 @transaction.atomic
 def report_create(
     *, reporter, target_type: str, target_id, reason: str, details: str = ""
@@ -138,27 +132,6 @@ def report_create(
     )
     _hide_when_reported_enough(target, report)
     return report, True
-
-
-def report_flag(*, target_type: str, target_id: int, details: str) -> Report | None:
-    """A report by the app itself (published despite the personal-data
-    warning): one open flag per target."""
-    target = target_resolve(target_type, target_id)
-    if target is None:
-        return None
-    report, _created = Report.objects.get_or_create(
-        reporter=None,
-        target_type=target_type,
-        target_id=target.obj.pk,
-        status=Report.Status.OPEN,
-        defaults={
-            "target_user": target.author,
-            "reason": Reason.PERSONAL_DATA,
-            "details": details,
-            "zone": zone_for_point(target.exact_point),
-        },
-    )
-    return report
 
 
 def _hide_when_reported_enough(target: Target, report: Report) -> None:

@@ -49,6 +49,11 @@ class HelpRequestForm(PinForm):
         widget=forms.NumberInput(attrs={"step": 100}),
     )
 
+    publish_anyway = forms.BooleanField(
+        label=_("Publish anyway: I understand that everyone can read it"),
+        required=False,
+    )
+
     field_order = ["title", "category", "urgency", "description", "needed_by", "max_distance_m"]
 
     def clean_needed_by(self):
@@ -95,6 +100,10 @@ class OfferForm(forms.Form):
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    publish_anyway = forms.BooleanField(
+        label=_("Publish anyway: I understand that everyone can read it"),
+        required=False,
     )
 
 

@@ -112,6 +112,12 @@ class HelpRequestCreateSerializer(StrictSerializer):
     max_distance_m = serializers.IntegerField(
         min_value=100, max_value=3000, required=False, allow_null=True
     )
+    publish_anyway = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Text that seems to hold a phone number, an email or a street address is "
+        "refused (400) unless this is true; it is then published and flagged to moderators.",
+    )
 
     def validate_needed_by(self, value):
         if value is not None and value < timezone.localdate():
@@ -171,6 +177,12 @@ class OfferCreateSerializer(StrictSerializer):
     )
     availability = serializers.CharField(max_length=200, required=False, allow_blank=True)
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    publish_anyway = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Text that seems to hold a phone number, an email or a street address is "
+        "refused (400) unless this is true; it is then published and flagged to moderators.",
+    )
 
 
 class NearbyQuerySerializer(StrictSerializer):

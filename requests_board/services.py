@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from chat.events import publish
 from chat.services import conversation_open, message_send
 from geo.privacy import public_point
+from moderation.flags import personal_data_check, report_flag
 from moderation.limits import limit_check
 from moderation.sanctions import restriction_check
 from moderation.selectors import blocked_between
@@ -89,13 +90,20 @@ def help_request_create(
     urgency: str = Urgency.NORMAL,
     needed_by=None,
     max_distance_m: int | None = None,
+    publish_anyway: bool = False,
 ) -> HelpRequest:
+    """Publishes a request. Text that seems to hold a phone number, an email
+    or an address is refused with a warning unless `publish_anyway`; then it
+    is published and flagged to moderators."""
     restriction_check(author)
     errors = _validate_request_fields(
         title=title, description=description, needed_by=needed_by, max_distance_m=max_distance_m
     )
     if errors:
         raise ValidationError(errors)
+    found = personal_data_check(
+        {"title": title, "description": description}, publish_anyway=publish_anyway
+    )
     limit_check(author, "request")
     request = HelpRequest.objects.create(
         author=author,
@@ -114,6 +122,8 @@ def help_request_create(
     map_cells_adjust(
         kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=1
     )
+    if found:
+        report_flag(target_type="request", target_id=request.pk, found=found)
     transaction.on_commit(lambda: _enqueue_first_wave(request.pk))
     return request
 
@@ -125,7 +135,9 @@ def _enqueue_first_wave(request_id: int) -> None:
 
 
 @transaction.atomic
-def help_request_update(*, request: HelpRequest, user, **fields) -> HelpRequest:
+def help_request_update(
+    *, request: HelpRequest, user, publish_anyway: bool = False, **fields
+) -> HelpRequest:
     request = HelpRequest.objects.select_for_update().get(pk=request.pk)
     if request.author_id != user.pk:
         raise PermissionDenied(_("Only the author can edit a request."))
@@ -141,6 +153,10 @@ def help_request_update(*, request: HelpRequest, user, **fields) -> HelpRequest:
     errors = _validate_request_fields(**merged)
     if errors:
         raise ValidationError(errors)
+    found = personal_data_check(
+        {"title": merged["title"], "description": merged["description"]},
+        publish_anyway=publish_anyway,
+    )
     for name in ("title", "description", "category", "urgency", "needed_by", "max_distance_m"):
         if name in fields:
             setattr(
@@ -159,6 +175,8 @@ def help_request_update(*, request: HelpRequest, user, **fields) -> HelpRequest:
             kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=1
         )
     request.save()
+    if found:
+        report_flag(target_type="request", target_id=request.pk, found=found)
     return request
 
 
@@ -295,7 +313,13 @@ def help_requests_expire(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def offer_create(
-    *, volunteer, categories, radius_m: int | None = None, availability: str = "", note: str = ""
+    *,
+    volunteer,
+    categories,
+    radius_m: int | None = None,
+    availability: str = "",
+    note: str = "",
+    publish_anyway: bool = False,
 ) -> VolunteerOffer:
     restriction_check(volunteer)
     if volunteer.home is None:
@@ -308,6 +332,9 @@ def offer_create(
     radius_m = radius_m or volunteer.walk_radius_m
     if not 100 <= radius_m <= 3000:
         raise ValidationError({"radius_m": [_("Between 100 and 3,000 metres.")]})
+    found = personal_data_check(
+        {"availability": availability, "note": note}, publish_anyway=publish_anyway
+    )
     limit_check(volunteer, "offer")
     offer = VolunteerOffer.objects.create(
         volunteer=volunteer,
@@ -321,6 +348,8 @@ def offer_create(
     map_cells_adjust(
         kind="offer", lng=offer.public_location.x, lat=offer.public_location.y, delta=1
     )
+    if found:
+        report_flag(target_type="offer", target_id=offer.pk, found=found)
     return offer
 
 

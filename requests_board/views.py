@@ -197,6 +197,7 @@ def _request_fields(data: dict) -> dict:
         "location",
         "needed_by",
         "max_distance_m",
+        "publish_anyway",
     )
     return {name: data[name] for name in names}
 

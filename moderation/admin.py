@@ -1,0 +1,54 @@
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin
+
+from moderation.models import Block, ModerationAction, Moderator, Report, Zone
+
+
+@admin.register(Zone)
+class ZoneAdmin(LeafletGeoAdmin):
+    """Zones are drawn on the map (Leaflet widget)."""
+
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Moderator)
+class ModeratorAdmin(admin.ModelAdmin):
+    list_display = ["user", "everywhere"]
+    filter_horizontal = ["zones"]
+    autocomplete_fields = ["user"]
+    search_fields = ["user__email", "user__display_name"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "target_type", "target_id", "reason", "zone", "status", "outcome"]
+    list_filter = ["status", "reason", "target_type", "zone"]
+    readonly_fields = [f.name for f in Report._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The audit log, read-only: append-only in the model too."""
+
+    list_display = ["created_at", "moderator_name", "action", "target_type", "target_id", "zone"]
+    list_filter = ["action", "zone"]
+    readonly_fields = [f.name for f in ModerationAction._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ["blocker", "blocked", "created_at"]
+    raw_id_fields = ["blocker", "blocked"]
