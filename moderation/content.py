@@ -299,12 +299,17 @@ def _phones(text: str) -> Iterable[Finding]:
 
 
 def _emails(text: str) -> Iterable[Finding]:
-    for match in EMAIL_ADDRESS.finditer(text):
+    position = 0
+    while match := EMAIL_ADDRESS.search(text, position):
         at = match.group("at")
         spelled = "@" not in at and not re.search(r"[\[(<{]", at)
         if spelled and match.group("tld").lower() not in SPELLED_EMAIL_TLDS:
+            # Not an email ("Email me at jo.smith@..."): a real one may start
+            # inside this candidate, so look again just after its start.
+            position = match.start() + 1
             continue
         yield Finding(EMAIL, match.group(), match.start(), match.end())
+        position = match.end()
 
 
 def _addresses(text: str) -> Iterable[Finding]:

@@ -58,7 +58,9 @@ def test_a_block_separates_two_neighbours_everywhere_until_lifted(api_for, conve
     assert Client().get("/api/v1/map", {"bbox": AROUND, "zoom": 16}).status_code == 200
     assert second.pk in _map_ids(Client())  # everyone else still does
     # ...nor can he respond to them.
-    answer = as_bruno.post(f"/api/v1/requests/{second.pk}/responses", {"message": "Je passe"})
+    answer = as_bruno.post(
+        f"/api/v1/requests/{second.pk}/responses", {"message": "Je passe"}, format="json"
+    )
     assert answer.status_code == 404
     # Alice no longer sees Bruno's offer (a block works both ways).
     assert offer.pk not in _ids(as_alice.get("/api/v1/offers/nearby").json())

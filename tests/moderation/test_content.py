@@ -7,6 +7,7 @@ from django.utils import translation
 from moderation.content import Finding, findings_summary, personal_data_findings
 
 FLAGGED = [
+    ("Email me at jo.smith@example.org", ["email"]),
     # French phone numbers, every usual spelling.
     (
         "Bonjour, j'ai besoin d'aide pour porter mes courses au 3e étage, "
