@@ -154,7 +154,14 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "chat.layers.LocalChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Tickets and rate-limit counters live here: room for a busy server
+    # (the default, 300 entries, evicted tickets at 500 connections).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
 
 # --- Background tasks -----------------------------------------------------
 
