@@ -6,6 +6,7 @@ the user's channel-layer group (chat.events.publish)."""
 
 import json
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +34,16 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+
+    async def dispatch(self, message):
+        # Channels (4.2+) hops to the ORM thread before every event to close
+        # stale connections: one thread hop per delivered message, which cost
+        # more than the delivery. Every database call here goes through
+        # database_sync_to_async or chat.writer, which see to their connections.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):

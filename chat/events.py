@@ -32,8 +32,17 @@ def publish_many(events) -> None:
 
 
 async def _send_all(per_user: dict[int, list[dict]]) -> None:
-    # Users in parallel; each user's events in order (the order of a chat).
     layer = get_channel_layer()
+    batched = getattr(layer, "group_send_many", None)
+    if batched is not None:
+        # Every event in one go, each user's in order (chat.layers).
+        sends = [(user_group(uid), event) for uid, events in per_user.items() for event in events]
+        try:
+            await batched(sends)
+            return
+        except Exception:
+            logger.warning("could not publish %d events; one by one now", len(sends), exc_info=True)
+    # Users in parallel; each user's events in order (the order of a chat).
     await asyncio.gather(*(_send_in_order(layer, uid, evs) for uid, evs in per_user.items()))
 
 

@@ -56,9 +56,9 @@ class Message(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["sender", "client_id"], name="message_client_id_per_sender"
-            )
+            # client_id first: a batch's retries are found with one
+            # `client_id IN (...)` range over this index (chat.services).
+            models.UniqueConstraint(fields=["client_id", "sender"], name="message_client_id_sender")
         ]
         indexes = [models.Index(fields=["conversation", "id"], name="message_conversation_id")]
 

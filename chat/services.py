@@ -3,11 +3,12 @@ and events leave only after commit (chat.events.publish)."""
 
 import logging
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from chat.events import publish, publish_many
@@ -90,13 +91,13 @@ def _messages_store(batch: list[Outgoing]) -> list:
     if not todo:
         return results
 
-    # Retries: what is stored already for these client ids.
+    # Retries: what is stored already for these client ids (the unique index
+    # leads with client_id; the sender is matched here).
     stored = {
         (message.sender_id, message.client_id): message
         for message in Message.objects.filter(
-            sender_id__in={batch[i].user.pk for i in todo},
-            client_id__in={batch[i].client_id for i in todo},
-        )
+            client_id__in={batch[index].client_id for index in todo}
+        ).order_by()
     }
     fresh = []
     seen = set()
@@ -111,11 +112,11 @@ def _messages_store(batch: list[Outgoing]) -> list:
             seen.add(key)
             fresh.append(index)
 
-    with transaction.atomic():
+    conversation_ids = {_as_int(batch[index].conversation_id) for index in fresh} - {None}
+    with _in_conversation_order(conversation_ids), transaction.atomic():
         # One writer at a time per conversation: ids follow commit order
         # inside a conversation, so `sync after id` never skips one. Locked
         # in id order so that two workers' batches cannot deadlock.
-        conversation_ids = {_as_int(batch[index].conversation_id) for index in fresh} - {None}
         conversations = {
             conversation.pk: conversation
             for conversation in Conversation.objects.select_for_update()
@@ -172,6 +173,35 @@ def _messages_store(batch: list[Outgoing]) -> list:
         first = first_results[key]
         results[index] = (first[0], False) if isinstance(first, tuple) else first
     return results
+
+
+# pg_advisory_lock(key, conversation id): the first key says "chat".
+_SEQUENCE_KEY = 0x43484154
+
+
+@contextmanager
+def _in_conversation_order(conversation_ids):
+    """With several workers (PostgreSQL), one at a time per conversation
+    commits *and publishes*: the row lock alone ends at commit, and two
+    workers' events would then race through Redis, reaching clients out of
+    id order. A session lock held until the events are out keeps them in
+    order. One worker (SpatiaLite) publishes in commit order anyway."""
+    ids = sorted(conversation_ids)
+    if connection.vendor != "postgresql" or not ids:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_lock(%s, id) FROM unnest(%s::int[]) AS id", [_SEQUENCE_KEY, ids]
+        )
+    try:
+        yield  # the transaction commits, and its on_commit publish runs, in here
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(%s, id) FROM unnest(%s::int[]) AS id",
+                [_SEQUENCE_KEY, ids],
+            )
 
 
 def _as_int(value) -> int | None:
