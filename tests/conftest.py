@@ -30,7 +30,7 @@ def expected_backend(django_db_setup, django_db_blocker):
     layer = type(get_channel_layer()).__name__
     if expected == "postgis":
         assert connection.vendor == "postgresql", connection.vendor
-        assert layer == "RedisPubSubChannelLayer", layer
+        assert layer == "BatchedRedisPubSubLayer", layer
         with django_db_blocker.unblock():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT postgis_version()")

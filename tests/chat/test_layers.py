@@ -34,3 +34,25 @@ async def test_a_slow_reader_gets_an_overflow_instead_of_a_backlog():
     assert layer.channels[channel].qsize() <= 10
     received = [await layer.receive(channel) for _ in range(layer.channels[channel].qsize())]
     assert OVERFLOW in received
+
+
+async def test_group_send_many_delivers_every_event_in_order_on_this_passs_layer():
+    """The configured layer (in-process, or Redis pub/sub in the PostGIS
+    pass): a batch of events reaches each group's channels, in order."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    first, second = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add("user.901", first)
+    await layer.group_add("user.902", second)
+    try:
+        await layer.group_send_many(
+            [(f"user.{901 + i % 2}", {"type": "chat.message", "n": i}) for i in range(40)]
+        )
+        got_first = [(await layer.receive(first))["n"] for _ in range(20)]
+        got_second = [(await layer.receive(second))["n"] for _ in range(20)]
+    finally:
+        await layer.group_discard("user.901", first)
+        await layer.group_discard("user.902", second)
+    assert got_first == list(range(0, 40, 2))
+    assert got_second == list(range(1, 40, 2))

@@ -84,10 +84,7 @@ def test_database_and_redis_urls_switch_to_the_scaled_setup(tmp_path):
         "app",
     )
     assert "jit=off" in db["OPTIONS"]["options"]
-    assert (
-        scaled["CHANNEL_LAYERS"]["default"]["BACKEND"]
-        == "channels_redis.pubsub.RedisPubSubChannelLayer"
-    )
+    assert scaled["CHANNEL_LAYERS"]["default"]["BACKEND"] == "chat.layers.BatchedRedisPubSubLayer"
     assert scaled["CHANNEL_LAYERS"]["default"]["CONFIG"]["hosts"] == [
         "redis://cache.internal:6379/2"
     ]
