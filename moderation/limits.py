@@ -64,12 +64,15 @@ def limit_take(user, action: str, wanted: int = 1, *, new: bool | None = None) -
     key = f"limit:{action}:{user.pk}:{window}"
     wait = seconds - int(time.time()) % seconds
     try:
-        cache.add(key, 0, timeout=seconds + 5)
+        # Usually the window's counter exists: one round trip (to Redis, in
+        # the scaled setup) instead of two.
         try:
             count = cache.incr(key, wanted)
-        except ValueError:  # expired between add and incr
-            cache.add(key, wanted, timeout=seconds + 5)
-            count = wanted
+        except ValueError:
+            if cache.add(key, wanted, timeout=seconds + 5):
+                count = wanted
+            else:  # another worker started the window meanwhile
+                count = cache.incr(key, wanted)
     except Exception:
         logger.warning("rate limit unavailable for %s", action, exc_info=True)
         return wanted, 0
