@@ -135,7 +135,7 @@ def test_a_suspended_user_can_read_but_not_post_respond_or_write(api_for, conver
     assert sent.status_code == 403
     assert as_bruno.get("/api/v1/conversations").status_code == 200
     # Pages: the form says why, nothing is stored.
-    browser = Client()
+    browser = Client(headers={"accept-language": "en"})
     browser.force_login(bruno)
     form = browser.post(
         "/requests/new/",
