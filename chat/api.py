@@ -1,5 +1,6 @@
 """/api/v1/conversations, messages (REST fallback of the websocket), ws-ticket."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
@@ -36,6 +37,8 @@ class ConversationSerializer(serializers.Serializer):
     def get_other(self, obj) -> dict:
         user = self.context["viewer"]
         other = obj.volunteer if user.pk == obj.requester_id else obj.requester
+        if other is None:  # erased their account
+            return {"id": None, "display_name": gettext("Deleted account")}
         return {"id": other.pk, "display_name": other.display_name}
 
     def get_last_message(self, obj) -> dict | None:

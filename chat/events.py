@@ -26,6 +26,8 @@ def publish_many(events) -> None:
     per_user: dict[int, list[dict]] = {}
     for user_ids, event_type, payload in events:
         for user_id in user_ids:
+            if user_id is None:  # an erased participant
+                continue
             per_user.setdefault(user_id, []).append({"type": event_type, **payload})
     if per_user:
         transaction.on_commit(lambda: async_to_sync(_send_all)(per_user))

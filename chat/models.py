@@ -10,11 +10,13 @@ class Conversation(models.Model):
     request = models.ForeignKey(
         "requests_board.HelpRequest", on_delete=models.CASCADE, related_name="conversations"
     )
+    # Null once that participant erased their account (neighbors.services):
+    # the other one keeps the conversation.
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     volunteer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -47,7 +49,10 @@ class Message(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Null, with an empty body, once the sender erased their account.
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     body = models.TextField(max_length=2000)
     client_id = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)

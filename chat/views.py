@@ -57,22 +57,25 @@ def conversation_detail(request, pk):
             "conversation": conversation,
             "history": history,
             "other": other,
-            "blocked_by_me": Block.objects.filter(blocker=request.user, blocked=other).exists(),
+            "blocked_by_me": other is not None
+            and Block.objects.filter(blocker=request.user, blocked=other).exists(),
             "client_id": str(uuid.uuid4()),
             "chat_config": {
                 "conversation": conversation.pk,
                 "me": request.user.pk,
-                "other_name": other.display_name,
+                "other_name": other.display_name if other else _("Deleted account"),
                 "last_id": history[-1].pk if history else 0,
                 "labels": {
                     "sending": _("Sending…"),
                     "sent": _("Sent"),
                     "read": _("Read"),
                     "failed": _("Not sent. It will be retried."),
-                    "typing": _("%(name)s is typing…") % {"name": other.display_name},
+                    "typing": _("%(name)s is typing…")
+                    % {"name": other.display_name if other else ""},
                     "offline": _("Connection lost. Reconnecting…"),
                     "online": _("Connected"),
                     "removed": _("Removed by moderation"),
+                    "deleted": _("Deleted account"),
                 },
             },
         },

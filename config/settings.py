@@ -201,6 +201,20 @@ MAP_BBOX_MAX_SPAN = (2.0, 1.0)
 CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=30)
 CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=30)
 
+# --- Data rights, follow-up, impact --------------------------------------------
+
+# Exact meeting points of closed requests are deleted after this many days,
+# the messages of their conversations after RETENTION_MESSAGES_DAYS.
+RETENTION_MEETING_POINT_DAYS = env.int("RETENTION_MEETING_POINT_DAYS", default=30)
+RETENTION_MESSAGES_DAYS = env.int("RETENTION_MESSAGES_DAYS", default=180)
+# "Did this help?": one reminder after this many days; email links last this long.
+FOLLOW_UP_REMIND_DAYS = env.int("FOLLOW_UP_REMIND_DAYS", default=3)
+FOLLOW_UP_LINK_DAYS = env.int("FOLLOW_UP_LINK_DAYS", default=30)
+# Impact figures over fewer than this many distinct people are not shown.
+IMPACT_MIN_PEOPLE = env.int("IMPACT_MIN_PEOPLE", default=5)
+# Grid of the open GeoJSON download (metres).
+IMPACT_GRID_M = env.int("IMPACT_GRID_M", default=1000)
+
 # --- Moderation and safety -------------------------------------------------
 
 # Content reported by this many distinct people is hidden until reviewed.

@@ -10,19 +10,20 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from requests_board.tasks import expire_requests
+from requests_board.tasks import PERIODIC
 
 logger = logging.getLogger(__name__)
 _started = threading.Event()
 
 
 def tasks_schedule_periodic() -> None:
-    """Makes sure the self-rescheduling expiry task is queued (idempotent)."""
-    pending = DBTaskResult.objects.filter(
-        task_path=expire_requests.module_path, status__in=["READY", "RUNNING"]
-    )
-    if not pending.exists():
-        expire_requests.enqueue()
+    """Makes sure each self-rescheduling periodic task is queued (idempotent)."""
+    for periodic in PERIODIC:
+        pending = DBTaskResult.objects.filter(
+            task_path=periodic.module_path, status__in=["READY", "RUNNING"]
+        )
+        if not pending.exists():
+            periodic.enqueue()
 
 
 def _run_forever() -> None:

@@ -101,7 +101,7 @@ class Report(models.Model):
     # Whose content it is: for the author's history and the statement of reasons.
     target_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="reports_received",

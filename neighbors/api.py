@@ -108,6 +108,10 @@ class TokenView(APIView):
         return Response({"token": services.user_api_token(user=user)})
 
 
+class EraseSerializer(StrictSerializer):
+    password = serializers.CharField(trim_whitespace=False)
+
+
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
@@ -120,3 +124,28 @@ class MeView(APIView):
         with django_validation_errors():
             services.user_profile_update(user=request.user, **data.validated_data)
         return Response(MeSerializer(selectors.user_profile_get(user=request.user)).data)
+
+    @extend_schema(
+        request=EraseSerializer,
+        responses={204: None},
+        description="Erases the caller's account, irreversibly; the password confirms it.",
+    )
+    def delete(self, request):
+        data = EraseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with django_validation_errors():
+            services.account_erase(user=request.user, password=data.validated_data["password"])
+        if request.session is not None:
+            request.session.flush()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExportView(APIView):
+    @extend_schema(
+        responses=inline_serializer("Export", {"format": serializers.CharField()}),
+        description="Everything the app holds about the caller, as one JSON document.",
+    )
+    def get(self, request):
+        response = Response(services.account_export(user=request.user))
+        response["Content-Disposition"] = 'attachment; filename="entraide-my-data.json"'
+        return response

@@ -68,3 +68,11 @@ class ProfileForm(PinForm):
         required=False,
         help_text=_("At most a few emails a day. You can turn it off at any time."),
     )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -9,8 +10,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import django_validation_errors
-from requests_board import selectors, services
+from config.api import StrictSerializer, django_validation_errors
+from requests_board import impact, selectors, services
+from requests_board.models import FollowUp
 from requests_board.serializers import (
     AcceptSerializer,
     EmptySerializer,
@@ -238,3 +240,68 @@ class MapView(APIView):
         return Response(
             selectors.map_features(bbox=query["bbox"], zoom=query["zoom"], viewer=request.user)
         )
+
+
+# --- Follow-up and impact -----------------------------------------------------------
+
+
+class FollowUpSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    request = serializers.IntegerField(source="request_id")
+    request_title = serializers.CharField(source="request.title")
+    role = serializers.CharField()
+    score = serializers.IntegerField(allow_null=True)
+    comment = serializers.CharField()
+    asked_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class FollowUpAnswerSerializer(StrictSerializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class FollowUpListView(APIView):
+    @extend_schema(responses=FollowUpSerializer(many=True))
+    def get(self, request):
+        items = FollowUp.objects.filter(user=request.user).select_related("request")
+        return Response(FollowUpSerializer(items, many=True).data)
+
+
+class FollowUpAnswerView(APIView):
+    @extend_schema(request=FollowUpAnswerSerializer, responses=FollowUpSerializer)
+    def post(self, request, pk):
+        follow_up = FollowUp.objects.filter(pk=pk, user=request.user).first()
+        if follow_up is None:
+            raise Http404
+        data = FollowUpAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with django_validation_errors():
+            follow_up = services.follow_up_answer(
+                follow_up=follow_up,
+                score=data.validated_data["score"],
+                comment=data.validated_data.get("comment"),
+            )
+        return Response(FollowUpSerializer(follow_up).data)
+
+
+class ImpactView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Impact",
+            {
+                "k": serializers.IntegerField(),
+                "overall": serializers.DictField(),
+                "zones": serializers.ListField(child=serializers.DictField()),
+                "months": serializers.ListField(child=serializers.DictField()),
+                "licence": serializers.DictField(),
+            },
+        ),
+        description="Public aggregates; any figure over fewer than k distinct people is "
+        'suppressed ({"suppressed": true}).',
+    )
+    def get(self, request):
+        return Response(impact.impact_figures())

@@ -26,4 +26,7 @@ urlpatterns = [
     path("offers", api.OfferListView.as_view(), name="api-offers"),
     path("offers/nearby", api.OfferNearbyView.as_view(), name="api-offers-nearby"),
     path("map", api.MapView.as_view(), name="api-map"),
+    path("follow-ups", api.FollowUpListView.as_view(), name="api-follow-ups"),
+    path("follow-ups/<int:pk>", api.FollowUpAnswerView.as_view(), name="api-follow-up"),
+    path("impact", api.ImpactView.as_view(), name="api-impact"),
 ]

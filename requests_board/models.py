@@ -43,15 +43,28 @@ class HelpRequest(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         EXPIRED = "expired", _("Expired")
 
+    # Null once the author erased their account: what is left is an
+    # anonymous row (no text, no exact point) that impact figures count.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_requests"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="help_requests"
     )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     category = models.ForeignKey(HelpCategory, on_delete=models.PROTECT, related_name="requests")
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    # The exact meeting point. Some time after the request closes
+    # (RETENTION_MEETING_POINT_DAYS), and when its author erases their
+    # account, it is overwritten with the public point (exact_deleted):
+    # SpatiaLite cannot make a geometry column nullable after the fact.
     location = models.PointField(geography=True, srid=4326)
     public_location = models.PointField(geography=True, srid=4326)
+    exact_deleted = models.BooleanField(default=False)
+    # The moderation zone holding the exact point, found when it is set: impact
+    # figures per zone outlive the point itself.
+    zone = models.ForeignKey(
+        "moderation.Zone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    first_response_at = models.DateTimeField(null=True, blank=True)
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     max_distance_m = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -145,6 +158,7 @@ class Notification(models.Model):
         CLOSED = "closed", _("A request you answered is closed")
         MODERATION = "moderation", _("A moderator acted on something of yours")
         REPORT_OUTCOME = "report_outcome", _("A report you made was reviewed")
+        FOLLOW_UP = "follow_up", _("Did this help? One question")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -181,3 +195,36 @@ class MapCell(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["level", "kind", "x", "y"], name="mapcell_unique")
         ]
+
+
+class FollowUp(models.Model):
+    """The one question after a request is done: "Did this help?" (1-5).
+    Answers outlive the account that gave them, anonymously (user is nulled)."""
+
+    class Role(models.TextChoices):
+        REQUESTER = "requester", _("asked for help")
+        HELPER = "helper", _("helped")
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="follow_ups")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="follow_ups"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(max_length=1000, blank=True)
+    asked_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "user"], name="one_follow_up_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
+                name="follow_up_score_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"follow-up {self.pk} on {self.request_id}"

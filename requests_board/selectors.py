@@ -271,8 +271,9 @@ def help_request_for_viewer(*, viewer, request_id: int) -> HelpRequest:
 
 
 def help_request_exact_visible(*, viewer, request: HelpRequest) -> bool:
-    """Only the author, and the accepted helper while matched, see the exact point."""
-    if viewer is None or not viewer.is_authenticated:
+    """Only the author, and the accepted helper while matched, see the exact
+    point; nobody once it was deleted (retention, erasure)."""
+    if viewer is None or not viewer.is_authenticated or request.exact_deleted:
         return False
     if viewer.pk == request.author_id:
         return True

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
@@ -20,13 +21,14 @@ from django.utils.translation import gettext as _
 from chat.events import publish
 from chat.services import conversation_open, message_send
 from geo.privacy import public_point
-from moderation.flags import personal_data_check, report_flag
+from moderation.flags import personal_data_check, report_flag, zone_for_point
 from moderation.limits import limit_check
 from moderation.sanctions import restriction_check
 from moderation.selectors import blocked_between
 from neighbors.models import User
 from requests_board.map_cells import map_cells_adjust
 from requests_board.models import (
+    FollowUp,
     HelpCategory,
     HelpRequest,
     Notification,
@@ -118,7 +120,8 @@ def help_request_create(
         expires_at=_expiry(needed_by),
     )
     request.public_location = public_point(location, identity=f"request:{request.pk}")
-    request.save(update_fields=["public_location"])
+    request.zone = zone_for_point(location)
+    request.save(update_fields=["public_location", "zone"])
     map_cells_adjust(
         kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=1
     )
@@ -170,6 +173,7 @@ def help_request_update(
         old = request.public_location
         request.location = fields["location"]
         request.public_location = public_point(request.location, identity=f"request:{request.pk}")
+        request.zone = zone_for_point(request.location)
         map_cells_adjust(kind="request", lng=old.x, lat=old.y, delta=-1)
         map_cells_adjust(
             kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=1
@@ -217,6 +221,9 @@ def help_request_respond(*, request: HelpRequest, volunteer, message: str) -> Re
         raise TransitionError(
             _("You have already offered to help with this request."), code="already_responded"
         ) from None
+    if request.first_response_at is None:
+        request.first_response_at = response.created_at
+        request.save(update_fields=["first_response_at"])
     # The response opens the conversation between the two neighbours, and
     # is its first message.
     conversation = conversation_open(request=request, volunteer=volunteer)
@@ -267,6 +274,7 @@ def help_request_complete(*, request: HelpRequest, user) -> HelpRequest:
     request.save(update_fields=["status", "closed_at"])
     other = request.helper_id if user.pk == request.author_id else request.author_id
     notification_send(user_ids=[other], kind=Notification.Kind.CLOSED, request=request)
+    follow_ups_ask(request=request)
     return request
 
 
@@ -442,3 +450,139 @@ def _email_new_request(request: HelpRequest, emails: list[str]) -> None:
         "url": settings.SITE_URL + reverse("board:request", args=[request.pk]),
     }
     send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=True)
+
+
+# --- Follow-up: one question once a request is done ------------------------------
+
+
+def follow_ups_ask(*, request: HelpRequest) -> list[FollowUp]:
+    """Asks both sides "Did this help?": in the app, and by email for those
+    who opted in. One question per person and request."""
+    asked = []
+    for user_id, role in (
+        (request.author_id, FollowUp.Role.REQUESTER),
+        (request.helper_id, FollowUp.Role.HELPER),
+    ):
+        if user_id is None:
+            continue
+        follow_up, created = FollowUp.objects.get_or_create(
+            request=request, user_id=user_id, defaults={"role": role}
+        )
+        if created:
+            asked.append(follow_up)
+    _follow_ups_tell(asked)
+    return asked
+
+
+def _follow_ups_tell(follow_ups: list[FollowUp]) -> None:
+    if not follow_ups:
+        return
+    request = follow_ups[0].request
+    notification_send(
+        user_ids=[f.user_id for f in follow_ups], kind=Notification.Kind.FOLLOW_UP, request=request
+    )
+    mails = []
+    for follow_up in follow_ups:
+        user = follow_up.user
+        if not user.email_notifications:
+            continue
+        links = "\n".join(
+            f"{score}: {settings.SITE_URL}{follow_up_link(follow_up, score)}"
+            for score in range(1, 6)
+        )
+        mails.append(
+            (
+                _("Did this help? %(title)s") % {"title": request.title},
+                _(
+                    'One question about "%(title)s": did this help? Click a number, from '
+                    "1 (not at all) to 5 (a lot):\n\n%(links)s\n\nThank you!"
+                )
+                % {"title": request.title, "links": links},
+                None,
+                [user.email],
+            )
+        )
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+
+
+FOLLOW_UP_SALT = "entraide.follow-up"
+
+
+def follow_up_link(follow_up: FollowUp, score: int) -> str:
+    """A link that answers the question in one click, without signing in."""
+    token = signing.dumps(follow_up.pk, salt=FOLLOW_UP_SALT, compress=True)
+    return reverse("board:follow-up-link", args=[token, score])
+
+
+def follow_up_from_token(token: str) -> FollowUp:
+    try:
+        pk = signing.loads(
+            token, salt=FOLLOW_UP_SALT, max_age=timedelta(days=settings.FOLLOW_UP_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        raise Http404 from None
+    follow_up = FollowUp.objects.select_related("request").filter(pk=pk).first()
+    if follow_up is None or follow_up.user_id is None:
+        raise Http404
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_answer(*, follow_up: FollowUp, score, comment: str | None = None) -> FollowUp:
+    """Records (or changes) an answer: a score from 1 to 5, a comment if any."""
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise ValidationError({"score": [_("Choose a number from 1 to 5.")]})
+    if comment is not None and (not isinstance(comment, str) or len(comment) > 1000):
+        raise ValidationError({"comment": [_("At most 1,000 characters.")]})
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    follow_up.score = score
+    if comment is not None:
+        follow_up.comment = comment.strip()
+    follow_up.answered_at = timezone.now()
+    follow_up.save(update_fields=["score", "comment", "answered_at"])
+    return follow_up
+
+
+def follow_ups_remind(*, now: datetime | None = None) -> int:
+    """Reminds, once, those who have not answered after FOLLOW_UP_REMIND_DAYS."""
+    now = now or timezone.now()
+    due = list(
+        FollowUp.objects.filter(
+            answered_at__isnull=True,
+            reminded_at__isnull=True,
+            user__isnull=False,
+            asked_at__lte=now - timedelta(days=settings.FOLLOW_UP_REMIND_DAYS),
+        ).select_related("request", "user")[:500]
+    )
+    with transaction.atomic():
+        FollowUp.objects.filter(pk__in=[f.pk for f in due]).update(reminded_at=now)
+        for follow_up in due:
+            _follow_ups_tell([follow_up])
+    return len(due)
+
+
+# --- Retention --------------------------------------------------------------------
+
+
+CLOSED = [Status.DONE, Status.CANCELLED, Status.EXPIRED]
+
+
+def retention_apply(*, now: datetime | None = None) -> tuple[int, int]:
+    """Deletes exact meeting points of requests closed for longer than
+    RETENTION_MEETING_POINT_DAYS, and the messages of conversations whose
+    request closed longer than RETENTION_MESSAGES_DAYS ago. Public points
+    and counts stay. Returns (points deleted, messages deleted)."""
+    from chat.models import Message
+
+    now = now or timezone.now()
+    points = HelpRequest.objects.filter(
+        status__in=CLOSED,
+        closed_at__lt=now - timedelta(days=settings.RETENTION_MEETING_POINT_DAYS),
+        exact_deleted=False,
+    ).update(location=models.F("public_location"), exact_deleted=True)
+    messages, _per_model = Message.objects.filter(
+        conversation__request__status__in=CLOSED,
+        conversation__request__closed_at__lt=now - timedelta(days=settings.RETENTION_MESSAGES_DAYS),
+    ).delete()
+    return points, messages

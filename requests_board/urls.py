@@ -1,6 +1,6 @@
 from django.urls import path
 
-from requests_board import views
+from requests_board import follow_up_views, views
 
 app_name = "board"
 urlpatterns = [
@@ -15,4 +15,14 @@ urlpatterns = [
     path("requests/<int:pk>/complete/", views.request_complete, name="request-complete"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request-cancel"),
     path("offers/new/", views.offer_create, name="offer-create"),
+    path("follow-ups/", follow_up_views.follow_ups, name="follow-ups"),
+    path("follow-ups/<int:pk>/", follow_up_views.follow_up_answer, name="follow-up-answer"),
+    path(
+        "follow-ups/answer/<str:token>/<int:score>/",
+        follow_up_views.follow_up_link,
+        name="follow-up-link",
+    ),
+    path("impact/", follow_up_views.impact_page, name="impact"),
+    path("impact.csv", follow_up_views.impact_csv, name="impact-csv"),
+    path("impact.geojson", follow_up_views.impact_geojson, name="impact-geojson"),
 ]

@@ -29,6 +29,13 @@
     return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
 
+  // "removed by moderation", "deleted account", or the text itself.
+  function bodyText(message) {
+    if (message.hidden) return labels.removed;
+    if (message.sender === null) return labels.deleted;
+    return message.body;
+  }
+
   function bubble(mine, body, hidden) {
     var item = document.createElement("li");
     item.className = "bubble " + (mine ? "mine" : "theirs");
@@ -38,7 +45,7 @@
     item.appendChild(who);
     var text = document.createElement(hidden ? "em" : "span");
     text.className = "body";
-    text.textContent = hidden ? labels.removed : body;
+    text.textContent = body;
     item.appendChild(text);
     return item;
   }
@@ -63,7 +70,13 @@
 
   function show(message) {
     if (message.conversation !== config.conversation) return;
-    if (log.querySelector('[data-id="' + message.id + '"]')) return;
+    var existing = log.querySelector('[data-id="' + message.id + '"]');
+    if (existing) {
+      // A message already shown can since have been hidden or erased.
+      var shown = existing.querySelector(".body");
+      if (shown) shown.textContent = bodyText(message);
+      return;
+    }
     var mine = message.sender === config.me;
     var waiting = mine && pending[message.client_id];
     if (waiting) {
@@ -71,7 +84,7 @@
       setState(waiting.element, "sent");
       delete pending[message.client_id];
     } else {
-      var item = bubble(mine, message.body, message.hidden);
+      var item = bubble(mine, bodyText(message), message.hidden || message.sender === null);
       item.dataset.id = String(message.id);
       addTime(item, message.created_at);
       log.appendChild(item);

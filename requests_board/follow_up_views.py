@@ -1,0 +1,120 @@
+"""Pages for "Did this help?" and the public impact figures."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from requests_board import impact, services
+from requests_board.models import FollowUp
+
+SCORES = [
+    (1, _("1, not at all")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5, a lot")),
+]
+
+
+def _score(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def follow_ups(request):
+    items = FollowUp.objects.filter(user=request.user).select_related("request")
+    return render(request, "requests_board/follow_ups.html", {"items": items, "scores": SCORES})
+
+
+@login_required
+@require_POST
+def follow_up_answer(request, pk):
+    follow_up = FollowUp.objects.filter(pk=pk, user=request.user).first()
+    if follow_up is None:
+        raise Http404
+    try:
+        services.follow_up_answer(
+            follow_up=follow_up,
+            score=_score(request.POST.get("score")),
+            comment=request.POST.get("comment") or None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you for answering."))
+    return redirect("board:follow-ups")
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_link(request, token, score):
+    """The one-click answer from the email: the link itself records the score
+    (it can be changed), and the page offers to add a comment."""
+    follow_up = services.follow_up_from_token(token)
+    comment = request.POST.get("comment") if request.method == "POST" else None
+    try:
+        follow_up = services.follow_up_answer(follow_up=follow_up, score=score, comment=comment)
+    except ValidationError:
+        raise Http404 from None
+    return render(
+        request,
+        "requests_board/follow_up_thanks.html",
+        {"follow_up": follow_up, "commented": comment is not None},
+    )
+
+
+def impact_page(request):
+    figures = impact.impact_figures()
+    months = figures["months"]
+    shown = [m for m in months if not m["suppressed"]]
+    top = max([m["posted"] for m in shown] or [1])
+    bars = []
+    for index, month in enumerate(shown):
+        # Server-drawn SVG: two bars per month, posted and fulfilled.
+        bars.append(
+            {
+                "month": month["month"],
+                "x": 40 + index * 60,
+                "posted": month["posted"],
+                "fulfilled": month["fulfilled"],
+                "x2": 62 + index * 60,
+                "posted_h": round(160 * month["posted"] / top),
+                "fulfilled_h": round(160 * month["fulfilled"] / top),
+            }
+        )
+    for bar in bars:
+        bar["posted_y"] = 180 - bar["posted_h"]
+        bar["fulfilled_y"] = 180 - bar["fulfilled_h"]
+    return render(
+        request,
+        "requests_board/impact.html",
+        {
+            "figures": figures,
+            "bars": bars,
+            "chart_width": 60 + 60 * len(bars),
+            "top": top,
+        },
+    )
+
+
+def impact_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="entraide-impact.csv"'
+    writer = csv.DictWriter(response, fieldnames=impact.CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(impact.impact_rows(impact.impact_figures()))
+    return response
+
+
+def impact_geojson(request):
+    response = JsonResponse(impact.impact_grid(), content_type="application/geo+json")
+    response["Content-Disposition"] = 'attachment; filename="entraide-impact.geojson"'
+    return response
