@@ -1,5 +1,7 @@
 """The one shape of a queue entry, for the API and the moderator's page."""
 
+from django.utils.translation import gettext
+
 from geo.points import lat_lng
 from moderation.models import TargetType
 from moderation.selectors import QueueEntry
@@ -54,7 +56,7 @@ def queue_entry_payload(entry: QueueEntry) -> dict:
         "messages": [
             {
                 "id": m.pk,
-                "sender": m.sender.display_name,
+                "sender": m.sender.display_name if m.sender else gettext("Deleted account"),
                 "body": m.body,
                 "reported": target is not None and m.pk == target.obj.pk,
                 "created_at": m.created_at.isoformat(),

@@ -255,7 +255,7 @@ def help_request_for_viewer(*, viewer, request_id: int) -> HelpRequest:
         raise Http404
     if viewer is not None and request.author_id in blocked_user_ids(viewer):
         raise Http404
-    if request.hidden or request.author.is_restricted:
+    if request.hidden or (request.author is not None and request.author.is_restricted):
         # Out of sight for everyone but its author (who is told why).
         if viewer is not None and viewer.is_authenticated and viewer.pk == request.author_id:
             return request

@@ -40,7 +40,7 @@ class HelpRequestSerializer(serializers.Serializer):
     max_distance_m = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
-    author = PersonSerializer()
+    author = PersonSerializer(allow_null=True)  # null once the author erased their account
     public_location = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
     distance_band = serializers.SerializerMethodField()

@@ -401,6 +401,7 @@ def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
         request is None
         or request.status != Status.OPEN
         or request.hidden
+        or request.author is None
         or request.author.is_restricted
         or request.responses.exists()
     ):

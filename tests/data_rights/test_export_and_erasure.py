@@ -124,7 +124,29 @@ def test_erasure_leaves_nothing_of_the_user_and_the_others_keep_working(api_for,
     chat = page.get(f"/conversations/{conversation.pk}/")
     assert chat.status_code == 200 and "Deleted account" in chat.content.decode()
     assert page.get("/conversations/").status_code == 200
+    # The helper can still open the request's (now anonymous) page.
+    assert page.get(f"/requests/{done_request.pk}/").status_code == 200
+    detail = as_bruno.get(f"/api/v1/requests/{done_request.pk}")
+    assert detail.status_code == 200 and detail.json()["author"] is None
+    assert "location" not in detail.json()
     assert api_for(bruno).get("/api/v1/impact").status_code == 200
+    # Bruno reports what is left of the message: the queue shows it.
+    from django.core.management import call_command
+
+    call_command("moderator", "add", bruno.email)
+    as_bruno.post(
+        "/api/v1/reports",
+        {"target_type": "message", "target_id": message.pk, "reason": "other"},
+        format="json",
+    )
+    queue = as_bruno.get("/api/v1/moderation/reports")
+    assert queue.status_code == 200, queue.content
+    entry = next(e for e in queue.json() if e["target_type"] == "message")
+    assert entry["messages"][1]["sender"] == "Deleted account" and entry["author"] is None
+    assert Client(headers={"accept-language": "en"}).get("/moderation/").status_code == 302
+    moderator_page = Client(headers={"accept-language": "en"})
+    moderator_page.force_login(bruno)
+    assert moderator_page.get("/moderation/").status_code == 200
     assert Client().get("/impact/").status_code == 200
 
 
