@@ -4,7 +4,10 @@ from config.worker import tasks_schedule_periodic
 
 
 class Command(BaseCommand):
-    help = "Queues the periodic tasks (request expiry) if they are not queued yet. Idempotent."
+    help = (
+        "Queues the periodic tasks (expiry, retention, follow-up reminders) if they are "
+        "not queued yet. Idempotent."
+    )
 
     def handle(self, *args, **options):
         tasks_schedule_periodic()
