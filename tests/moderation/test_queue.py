@@ -285,3 +285,20 @@ def test_the_moderator_command_adds_and_removes(zones):
     assert not Moderator.objects.filter(user=user).exists()
     with pytest.raises(CommandError, match="not a moderator"):
         call_command("moderator", "remove", user.email)
+
+
+def test_an_offer_is_reported_from_the_home_page_list(conversation):
+    from django.test import Client
+
+    from requests_board import services as board
+    from requests_board.models import HelpCategory
+
+    alice, bruno = conversation.requester, conversation.volunteer
+    offer = board.offer_create(volunteer=bruno, categories=HelpCategory.objects.all()[:1])
+    browser = Client(headers={"accept-language": "en"})
+    browser.force_login(alice)
+    home = browser.get("/").content.decode()
+    assert f"/report/offer/{offer.pk}/" in home
+    sent = browser.post(f"/report/offer/{offer.pk}/", {"reason": "spam", "details": ""})
+    assert sent.status_code == 302
+    assert Report.objects.get(target_type="offer").target_user_id == bruno.pk
