@@ -4,7 +4,8 @@ match, active volunteers, the follow-up score; overall, per zone and per
 month, and on a coarse grid for the map download.
 
 Any figure over a group of fewer than IMPACT_MIN_PEOPLE distinct people is
-suppressed. The people of a group are the requesters, the volunteers who
+suppressed, and where a breakdown hides a single group, the next smallest one
+too, so that no hidden figure is the total minus the shown ones. The people of a group are the requesters, the volunteers who
 responded and the helpers; requests whose author erased their account count
 together as one person, so erasure can never push a group over the threshold.
 The follow-up score has its own threshold: fewer than k distinct answerers,
@@ -135,17 +136,31 @@ def impact_figures(*, k: int | None = None) -> dict:
         "generated_at": timezone.now().isoformat(),
         "licence": LICENCE,
         "overall": groups[("overall", "")].figures(k),
-        "zones": [
-            {"zone": name, **groups[(scope, name)].figures(k)}
-            for scope, name in sorted(groups)
-            if scope == "zone"
-        ],
-        "months": [
-            {"month": month, **groups[(scope, month)].figures(k)}
-            for scope, month in sorted(groups)
-            if scope == "month"
-        ],
+        "zones": _breakdown(groups, "zone", k),
+        "months": _breakdown(groups, "month", k),
     }
+
+
+def _breakdown(groups: dict, scope: str, k: int) -> list[dict]:
+    """One row per group of a breakdown, with secondary suppression: were a
+    single group hidden, the total minus the others would give its figures
+    away, so the next smallest one is hidden with it."""
+    keyed = {key: groups[(kind, key)] for kind, key in groups if kind == scope}
+    hidden = _with_secondary({key: len(g.people) for key, g in keyed.items()}, k)
+    return [
+        {scope: key, **({"suppressed": True} if key in hidden else keyed[key].figures(k))}
+        for key in sorted(keyed)
+    ]
+
+
+def _with_secondary(people: dict, k: int) -> set:
+    """The keys to hide: those under k people, and if that is exactly one
+    key among several, the smallest of the others too."""
+    hidden = {key for key, count in people.items() if count < k}
+    shown = sorted((count, str(key), key) for key, count in people.items() if key not in hidden)
+    if len(hidden) == 1 and shown:
+        hidden.add(shown[0][2])
+    return hidden
 
 
 CSV_COLUMNS = [
@@ -187,10 +202,12 @@ def impact_grid(*, k: int | None = None) -> dict:
         return [(lat_index, math.floor(point.x / dlng), dlng)]
 
     features = []
-    for (lat_index, lng_index, dlng), group in sorted(_groups(cell).items()):
-        numbers = group.figures(k)
-        if numbers["suppressed"]:
+    cells = _groups(cell)
+    hidden = _with_secondary({key: len(group.people) for key, group in cells.items()}, k)
+    for (lat_index, lng_index, dlng), group in sorted(cells.items()):
+        if (lat_index, lng_index, dlng) in hidden:
             continue
+        numbers = group.figures(k)
         south, west = lat_index * dlat, lng_index * dlng
         ring = [
             [round(west, 6), round(south, 6)],

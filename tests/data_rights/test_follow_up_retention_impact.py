@@ -170,3 +170,30 @@ def test_erased_authors_count_as_one_person_at_most(done_request, api_for):
         api_for(request.author).delete("/api/v1/me", {"password": PASSWORD}, format="json")
     after = impact_figures(k=1)["overall"]
     assert after["posted"] == 3 and after["people"] <= before - 2
+
+
+def test_a_lone_hidden_group_takes_the_next_smallest_with_it(done_request):
+    """Zones: Paris 11 (6 requests, 12 people), Lyon (2 requests, 4 people,
+    under k) and Bastille (5 requests, 10 people). Lyon is hidden; shown
+    alone, the total minus the others would give it away, so the smallest
+    shown zone (Bastille) is hidden too."""
+    from requests_board.impact import _with_secondary
+
+    assert _with_secondary({"paris": 12, "lyon": 4, "bastille": 10}, 5) == {"lyon", "bastille"}
+    assert _with_secondary({"paris": 12, "lyon": 4, "nice": 3}, 5) == {"lyon", "nice"}
+    assert _with_secondary({"paris": 12, "bastille": 10}, 5) == set()
+    assert _with_secondary({"lyon": 4}, 5) == {"lyon"}
+
+    Zone.objects.create(
+        name="Paris 11", area=MultiPolygon(Polygon.from_bbox((2.36, 48.85, 2.39, 48.87)), srid=4326)
+    )
+    Zone.objects.create(
+        name="Lyon", area=MultiPolygon(Polygon.from_bbox((4.80, 45.72, 4.90, 45.80)), srid=4326)
+    )
+    HelpRequest.objects.all().delete()
+    _seed(6, zone_point=(2.37, 48.86))
+    _seed(2, zone_point=(4.85, 45.76))
+    zones = {z["zone"]: z for z in impact_figures(k=5)["zones"]}
+    assert zones["Lyon"] == {"zone": "Lyon", "suppressed": True}
+    assert zones["Paris 11"]["suppressed"] is True  # the only other zone
+    assert impact_figures(k=5)["overall"]["posted"] == 8
