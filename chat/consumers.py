@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from chat import selectors, services
 from chat.events import user_group
 from chat.writer import writer
+from config.ids import as_id
 
 MAX_FRAME_BYTES = 64 * 1024
 SYNC_LIMIT = 500
@@ -129,8 +130,6 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_typing(self, content):
         conversation_id = content.get("conversation")
-        if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
-            raise selectors.ConversationNotFound
         # Checked on every frame (a block may have closed the conversation);
         # typing is never stored.
         conversation = await database_sync_to_async(selectors.conversation_for_participant)(
@@ -146,7 +145,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_sync(self, content):
         after = content.get("after", 0)
-        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        if isinstance(after, bool) or not isinstance(after, int) or (after and not as_id(after)):
             raise ValidationError("`after` must be a message id (0 for everything).")
         last = after
         while True:

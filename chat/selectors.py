@@ -6,6 +6,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
 
 from chat.models import Conversation, Message, ReadState
+from config.ids import as_id
 
 PAGE_SIZE = 100
 
@@ -19,10 +20,9 @@ class ConversationClosed(PermissionDenied):
 
 
 def conversation_for_participant(*, user, conversation_id) -> Conversation:
-    try:
-        conversation_id = int(conversation_id)
-    except (TypeError, ValueError):
-        raise ConversationNotFound from None
+    conversation_id = as_id(conversation_id)
+    if conversation_id is None:
+        raise ConversationNotFound
     conversation = (
         Conversation.objects.filter(pk=conversation_id)
         .filter(Q(requester=user) | Q(volunteer=user))

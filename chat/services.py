@@ -19,6 +19,7 @@ from chat.selectors import (
     conversation_for_participant,
     message_payload,
 )
+from config.ids import MAX_ID, as_id
 from moderation.limits import limit_take, new_accounts
 from moderation.sanctions import Restricted, restricted_among
 
@@ -112,7 +113,7 @@ def _messages_store(batch: list[Outgoing]) -> list:
             seen.add(key)
             fresh.append(index)
 
-    conversation_ids = {_as_int(batch[index].conversation_id) for index in fresh} - {None}
+    conversation_ids = {as_id(batch[index].conversation_id) for index in fresh} - {None}
     with _in_conversation_order(conversation_ids), transaction.atomic():
         # One writer at a time per conversation: ids follow commit order
         # inside a conversation, so `sync after id` never skips one. Locked
@@ -128,7 +129,7 @@ def _messages_store(batch: list[Outgoing]) -> list:
         allowed = []
         for index in fresh:
             item = batch[index]
-            conversation = conversations.get(_as_int(item.conversation_id))
+            conversation = conversations.get(as_id(item.conversation_id))
             if conversation is None or item.user.pk not in conversation.participant_ids:
                 results[index] = ConversationNotFound()
             elif item.user.pk in restricted:
@@ -140,7 +141,7 @@ def _messages_store(batch: list[Outgoing]) -> list:
         allowed = _within_rate(batch, allowed, results)
         messages = Message.objects.bulk_create(
             Message(
-                conversation=conversations[_as_int(batch[index].conversation_id)],
+                conversation=conversations[as_id(batch[index].conversation_id)],
                 sender=batch[index].user,
                 body=batch[index].body,
                 client_id=batch[index].client_id,
@@ -204,13 +205,6 @@ def _in_conversation_order(conversation_ids):
             )
 
 
-def _as_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _within_rate(batch, indexes: list[int], results: list) -> list[int]:
     """The indexes each sender's rate allows, in order; RateLimited for the rest.
     One count per sender and batch (moderation.limits: tighter for new accounts)."""
@@ -235,7 +229,7 @@ def _within_rate(batch, indexes: list[int], results: list) -> list[int]:
 @transaction.atomic
 def message_read(*, user, conversation_id, up_to: int) -> int:
     conversation = conversation_for_participant(user=user, conversation_id=conversation_id)
-    if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
+    if not isinstance(up_to, int) or isinstance(up_to, bool) or not 0 <= up_to <= MAX_ID:
         raise ValidationError({"up_to": [_("A message id is required.")]})
     state, _created = ReadState.objects.select_for_update().get_or_create(
         conversation=conversation, user=user

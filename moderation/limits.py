@@ -27,7 +27,6 @@ class LimitExceeded(Throttled):
     def __init__(self, action: str, wait: int):
         super().__init__(wait=wait, detail=_("You have done this too often. Try again later."))
         self.action = action
-        self.message = str(self.detail)
 
 
 def new_accounts(users) -> set[int]:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chat.models import Message
+from config.ids import as_id
 from moderation.models import ActionKind, Block, ModerationAction, Moderator, Report, TargetType
 from moderation.targets import Target, target_resolve
 
@@ -69,10 +70,9 @@ def _scope_or_refuse(user) -> Q:
 def report_for_moderator(*, moderator, report_id, lock: bool = False) -> Report:
     """A report of the moderator's zones; outside them, as if missing (404)."""
     scope = _scope_or_refuse(moderator)
-    try:
-        report_id = int(report_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    report_id = as_id(report_id)
+    if report_id is None:
+        raise Http404
     reports = Report.objects.filter(scope, pk=report_id)
     if lock:
         reports = reports.select_for_update()

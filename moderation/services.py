@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from chat.events import publish
 from chat.models import Conversation
 from chat.selectors import message_payload
+from config.ids import as_id
 from moderation.flags import zone_for_point
 from moderation.limits import limit_check
 from moderation.models import (
@@ -27,7 +28,7 @@ from moderation.models import (
 from moderation.selectors import blocked_between, report_for_moderator
 from moderation.targets import Target, target_resolve
 from neighbors.models import User
-from requests_board.map_cells import map_cells_adjust
+from requests_board.map_cells import map_post_adjust
 from requests_board.models import HelpRequest, Notification
 from requests_board.selectors import help_request_for_viewer
 from requests_board.services import notification_send
@@ -64,10 +65,9 @@ def user_unblock(*, user, other_id) -> bool:
 
 
 def _other_user(user, other_id):
-    try:
-        other_id = int(other_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    other_id = as_id(other_id)
+    if other_id is None:
+        raise Http404
     if other_id == user.pk:
         raise ValidationError({"user": [_("You cannot block yourself.")]})
     other = get_user_model().objects.filter(pk=other_id, is_active=True).first()
@@ -167,21 +167,33 @@ def _set_hidden(target: Target, hidden: bool) -> None:
     obj = target.obj
     if obj.hidden == hidden:
         return
+    if target.type == TargetType.MESSAGE:
+        obj.hidden = hidden
+        obj.save(update_fields=["hidden"])
+        publish(obj.conversation.participant_ids, "chat.message", {"message": message_payload(obj)})
+        return
+    # Map counts follow what is on the map: out before hiding, in after restoring.
+    if target.type == TargetType.REQUEST:
+        on_map = obj.status == HelpRequest.Status.OPEN
+    else:
+        on_map = obj.is_active
+    if on_map and hidden:
+        map_post_adjust(obj, -1)
     obj.hidden = hidden
     obj.save(update_fields=["hidden"])
-    delta = -1 if hidden else 1
-    # Map counts follow what is on the map.
-    if target.type == TargetType.REQUEST and obj.status == HelpRequest.Status.OPEN:
-        map_cells_adjust(
-            kind="request", lng=obj.public_location.x, lat=obj.public_location.y, delta=delta
+    if on_map and not hidden:
+        map_post_adjust(obj, 1)
+
+
+def _hidden_automatically(report: Report) -> bool:
+    last_hide = (
+        ModerationAction.objects.filter(
+            target_type=report.target_type, target_id=report.target_id, action=ActionKind.HIDE
         )
-    elif target.type == TargetType.OFFER and obj.is_active:
-        map_cells_adjust(
-            kind="offer", lng=obj.public_location.x, lat=obj.public_location.y, delta=delta
-        )
-    elif target.type == TargetType.MESSAGE:
-        conversation = obj.conversation
-        publish(conversation.participant_ids, "chat.message", {"message": message_payload(obj)})
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return last_hide is not None and last_hide.moderator_name == AUTOMATIC
 
 
 # --- Moderators' actions --------------------------------------------------------
@@ -225,8 +237,11 @@ def moderation_act(
     until = None
     if action == ActionKind.HIDE:
         _set_hidden(target, True)
-    elif action in (ActionKind.RESTORE, ActionKind.DISMISS) and target.hideable:
-        # Dismissed reports were unfounded: undo an automatic hiding.
+    elif action == ActionKind.RESTORE or (
+        action == ActionKind.DISMISS and _hidden_automatically(report)
+    ):
+        # Dismissed reports were unfounded: undo an automatic hiding, never
+        # a moderator's.
         _set_hidden(target, False)
     elif action == ActionKind.SUSPEND:
         until = now + timedelta(days=days)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.gis.geos import Point
 
 from chat.models import Message
+from config.ids import as_id
 from moderation.models import TargetType
 from neighbors.models import User
 from requests_board.models import HelpRequest, VolunteerOffer
@@ -30,9 +31,8 @@ class Target:
 
 
 def target_resolve(target_type: str, target_id) -> Target | None:
-    try:
-        target_id = int(target_id)
-    except (TypeError, ValueError):
+    target_id = as_id(target_id)
+    if target_id is None:
         return None
     if target_type == TargetType.REQUEST:
         obj = HelpRequest.objects.select_related("author").filter(pk=target_id).first()

@@ -7,10 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.forms import form_add_service_errors
+from config.forms import SERVICE_ERRORS, form_add_service_errors
 from moderation import selectors, services
 from moderation.forms import ActionForm, ReportForm
-from moderation.limits import LimitExceeded
 from moderation.models import Reason, TargetType
 from moderation.payloads import queue_entry_payload
 from moderation.targets import target_resolve
@@ -74,10 +73,8 @@ def report_create(request, target_type, target_id):
                 target_id=target_id,
                 **form.cleaned_data,
             )
-        except (ValidationError, LimitExceeded) as exc:
-            form_add_service_errors(
-                form, exc if isinstance(exc, ValidationError) else ValidationError(exc.message)
-            )
+        except SERVICE_ERRORS as exc:
+            form_add_service_errors(form, exc)
         else:
             flash.success(
                 request,

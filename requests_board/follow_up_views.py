@@ -8,25 +8,20 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.ids import as_id
 from requests_board import impact, services
 from requests_board.models import FollowUp
 
 SCORES = [
-    (1, _("1, not at all")),
+    (1, gettext_lazy("1, not at all")),
     (2, "2"),
     (3, "3"),
     (4, "4"),
-    (5, _("5, a lot")),
+    (5, gettext_lazy("5, a lot")),
 ]
-
-
-def _score(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
@@ -44,7 +39,7 @@ def follow_up_answer(request, pk):
     try:
         services.follow_up_answer(
             follow_up=follow_up,
-            score=_score(request.POST.get("score")),
+            score=as_id(request.POST.get("score")),
             comment=request.POST.get("comment") or None,
         )
     except ValidationError as exc:

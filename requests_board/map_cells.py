@@ -10,7 +10,7 @@ import math
 
 from django.db import connection
 
-from requests_board.models import MapCell
+from requests_board.models import HelpRequest, MapCell
 
 LEVELS = (8, 10, 12, 14, 16)
 
@@ -36,9 +36,20 @@ def cell_count(bbox, level: int) -> int:
     return (x1 - x0 + 1) * (y1 - y0 + 1)
 
 
-def map_cells_adjust(*, kind: str, lng: float, lat: float, delta: int) -> None:
+def map_post_adjust(post, delta: int, *, point=None) -> None:
+    """Counts a request or an offer in (delta=1) or out (delta=-1) of the map
+    at its public point (or `point`, where it was). A post hidden by
+    moderation is out already: it left the counts when it was hidden."""
+    if post.hidden:
+        return
+    kind = "request" if isinstance(post, HelpRequest) else "offer"
+    map_cells_adjust(kind=kind, point=point or post.public_location, delta=delta)
+
+
+def map_cells_adjust(*, kind: str, point, delta: int) -> None:
     """Adds (delta=1) or removes (delta=-1) one post at every level, atomically
     on both backends (INSERT ... ON CONFLICT is the same in both dialects)."""
+    lng, lat = point.x, point.y
     table = MapCell._meta.db_table
     rows = []
     params = []

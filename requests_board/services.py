@@ -26,7 +26,7 @@ from moderation.limits import limit_check
 from moderation.sanctions import restriction_check
 from moderation.selectors import blocked_between
 from neighbors.models import User
-from requests_board.map_cells import map_cells_adjust
+from requests_board.map_cells import map_post_adjust
 from requests_board.models import (
     FollowUp,
     HelpCategory,
@@ -122,9 +122,7 @@ def help_request_create(
     request.public_location = public_point(location, identity=f"request:{request.pk}")
     request.zone = zone_for_point(location)
     request.save(update_fields=["public_location", "zone"])
-    map_cells_adjust(
-        kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=1
-    )
+    map_post_adjust(request, 1)
     if found:
         report_flag(target_type="request", target_id=request.pk, found=found)
     transaction.on_commit(lambda: _enqueue_first_wave(request.pk))
@@ -174,20 +172,12 @@ def help_request_update(
         request.location = fields["location"]
         request.public_location = public_point(request.location, identity=f"request:{request.pk}")
         request.zone = zone_for_point(request.location)
-        map_cells_adjust(kind="request", lng=old.x, lat=old.y, delta=-1)
-        map_cells_adjust(
-            kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=1
-        )
+        map_post_adjust(request, -1, point=old)
+        map_post_adjust(request, 1)
     request.save()
     if found:
         report_flag(target_type="request", target_id=request.pk, found=found)
     return request
-
-
-def _leave_open(request: HelpRequest) -> None:
-    map_cells_adjust(
-        kind="request", lng=request.public_location.x, lat=request.public_location.y, delta=-1
-    )
 
 
 def _locked(request: HelpRequest) -> HelpRequest:
@@ -257,7 +247,7 @@ def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> H
     request.responses.exclude(pk=response.pk).update(status=Response.Status.DECLINED)
     response.status = Response.Status.ACCEPTED
     response.save(update_fields=["status"])
-    _leave_open(request)
+    map_post_adjust(request, -1)
     notification_send(user_ids=[helper_id], kind=Notification.Kind.ACCEPTED, request=request)
     return request
 
@@ -290,7 +280,7 @@ def help_request_cancel(*, request: HelpRequest, user) -> HelpRequest:
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "closed_at"])
     if was_open:
-        _leave_open(request)
+        map_post_adjust(request, -1)
     others = set(request.responses.values_list("volunteer_id", flat=True))
     if others:
         notification_send(user_ids=others, kind=Notification.Kind.CLOSED, request=request)
@@ -314,7 +304,7 @@ def help_requests_expire(*, now: datetime | None = None) -> int:
             request.status = Status.EXPIRED
             request.closed_at = now
             request.save(update_fields=["status", "closed_at"])
-            _leave_open(request)
+            map_post_adjust(request, -1)
             expired += 1
     return expired
 
@@ -353,9 +343,7 @@ def offer_create(
         public_location=volunteer.home_public,
     )
     offer.categories.set(categories)
-    map_cells_adjust(
-        kind="offer", lng=offer.public_location.x, lat=offer.public_location.y, delta=1
-    )
+    map_post_adjust(offer, 1)
     if found:
         report_flag(target_type="offer", target_id=offer.pk, found=found)
     return offer
@@ -369,26 +357,20 @@ def offer_deactivate(*, offer: VolunteerOffer, user) -> VolunteerOffer:
     if offer.is_active:
         offer.is_active = False
         offer.save(update_fields=["is_active"])
-        map_cells_adjust(
-            kind="offer", lng=offer.public_location.x, lat=offer.public_location.y, delta=-1
-        )
+        map_post_adjust(offer, -1)
     return offer
 
 
 def offers_follow_home(*, user) -> None:
     """Active offers sit at their volunteer's home: move them with it."""
     for offer in VolunteerOffer.objects.select_for_update().filter(volunteer=user, is_active=True):
-        map_cells_adjust(
-            kind="offer", lng=offer.public_location.x, lat=offer.public_location.y, delta=-1
-        )
+        map_post_adjust(offer, -1)
         if user.home is None:
             offer.is_active = False
         else:
             offer.location = user.home
             offer.public_location = user.home_public
-            map_cells_adjust(
-                kind="offer", lng=offer.public_location.x, lat=offer.public_location.y, delta=1
-            )
+            map_post_adjust(offer, 1)
         offer.save(update_fields=["location", "public_location", "is_active"])
 
 

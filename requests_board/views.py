@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chat.selectors import conversation_ids_for_request
-from config.forms import form_add_service_errors
+from config.forms import SERVICE_ERRORS, form_add_service_errors
 from geo.points import bbox_around, lat_lng
 from geo.public import public_place
-from moderation.sanctions import Restricted
 from requests_board import selectors, services
 from requests_board.forms import (
     AcceptForm,
@@ -129,7 +128,7 @@ def request_create(request):
             help_request = services.help_request_create(
                 author=request.user, **_request_fields(form.cleaned_data)
             )
-        except (ValidationError, Restricted) as exc:
+        except SERVICE_ERRORS as exc:
             form_add_service_errors(form, exc)
         else:
             messages.success(
@@ -166,7 +165,7 @@ def request_edit(request, pk):
             services.help_request_update(
                 request=help_request, user=request.user, **_request_fields(form.cleaned_data)
             )
-        except (ValidationError, Restricted) as exc:
+        except SERVICE_ERRORS as exc:
             form_add_service_errors(form, exc)
         except services.TransitionError as exc:
             form.add_error(None, exc.message)
@@ -256,7 +255,7 @@ def request_respond(request, pk):
             services.help_request_respond(
                 request=help_request, volunteer=request.user, message=form.cleaned_data["message"]
             )
-        except (ValidationError, Restricted) as exc:
+        except SERVICE_ERRORS as exc:
             form_add_service_errors(form, exc)
         except services.TransitionError as exc:
             form.add_error(None, exc.message)
@@ -343,7 +342,7 @@ def offer_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_create(volunteer=request.user, **form.cleaned_data)
-        except (ValidationError, Restricted) as exc:
+        except SERVICE_ERRORS as exc:
             form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Your offer is published. Thank you!"))

@@ -226,3 +226,34 @@ async def test_a_reader_too_slow_is_closed_with_4408(conversation):
     )
     assert await alice.receive_output() == {"type": "websocket.close", "code": 4408}
     await alice.disconnect()
+
+
+async def test_ids_out_of_any_range_get_an_error_frame_and_spare_the_batch(conversation):
+    """`Infinity`, huge numbers or floats as ids: an error for that frame only;
+    a good message sent at the same time is stored and acked."""
+    alice = await connect(conversation.requester)
+    await alice.send_to(
+        text_data='{"type": "message.send", "conversation": Infinity, "body": "x", "client_id": "inf"}'
+    )
+    await alice.send_json_to(
+        {"type": "message.send", "conversation": 10**30, "body": "x", "client_id": "huge"}
+    )
+    await alice.send_json_to(
+        {"type": "message.send", "conversation": conversation.pk, "body": "ok", "client_id": "good"}
+    )
+    await alice.send_to(text_data='{"type": "typing", "conversation": Infinity}')
+    await alice.send_json_to(
+        {"type": "message.read", "conversation": conversation.pk, "up_to": 10**30}
+    )
+    await alice.send_json_to({"type": "sync", "after": 10**30})
+    frames = [await alice.receive_json_from() for _ in range(7)]
+    errors = {(f.get("client_id"), f["code"]) for f in frames if f["type"] == "error"}
+    assert {
+        ("inf", "not_found"),
+        ("huge", "not_found"),
+        (None, "not_found"),
+        (None, "invalid"),
+    } <= errors
+    assert [f["client_id"] for f in frames if f["type"] == "message.ack"] == ["good"]
+    assert await Message.objects.filter(client_id="good").aexists()
+    await alice.disconnect()

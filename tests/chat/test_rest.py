@@ -83,3 +83,10 @@ def test_ws_ticket(api_for, conversation):
 def test_conversation_list_query_count(api_for, conversation, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         api_for(conversation.requester).get("/api/v1/conversations")
+
+
+def test_a_huge_conversation_id_is_a_404(api_for, conversation):
+    response = api_for(conversation.requester).post(
+        f"/api/v1/conversations/{10**20}/messages", {"body": "x", "client_id": "c"}, format="json"
+    )
+    assert response.status_code == 404

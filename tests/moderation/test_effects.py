@@ -187,3 +187,28 @@ async def test_a_banned_user_is_refused_on_the_websocket(conversation, admin):
     assert "banned" in frame["detail"] or "bloqué" in frame["detail"] or "banni" in frame["detail"]
     assert not await Message.objects.filter(client_id=client_id).aexists()
     await socket.disconnect()
+
+
+def test_the_map_counts_stay_right_when_hidden_posts_close_or_come_back(conversation, admin):
+    from requests_board.models import MapCell
+
+    request = conversation.request
+
+    def count():
+        return sum(MapCell.objects.filter(kind="request", level=16).values_list("count", flat=True))
+
+    assert count() == 1
+    _act(admin, "request", request.pk, "hide")
+    assert count() == 0
+    board.help_request_cancel(request=request, user=conversation.requester)
+    assert count() == 0  # not -1: it had left the map when it was hidden
+    _act(admin, "request", request.pk, "restore")
+    assert count() == 0  # restored, but cancelled: still not on the map
+
+
+def test_dismissing_a_later_report_keeps_a_moderators_hiding(conversation, admin):
+    message = Message.objects.filter(conversation=conversation).first()
+    _act(admin, "message", message.pk, "hide")
+    _act(admin, "message", message.pk, "dismiss")
+    message.refresh_from_db()
+    assert message.hidden is True

@@ -173,3 +173,30 @@ def test_offers_are_checked_too():
     )
     assert Report.objects.filter(target_type="offer").count() == 1
     assert Point(2.37, 48.86)  # the offer sits at the volunteer's home
+
+
+def test_pages_show_a_rate_limit_as_a_message_not_an_error(real_limits, settings):
+    """Over the limit, the request form and the report form say so (never a 500)."""
+    settings.ACTION_LIMITS = {
+        **settings.ACTION_LIMITS,
+        "request": ((0, 86400), (0, 86400)),
+        "report": ((0, 86400), (0, 86400)),
+    }
+    HelpCategory.objects.get_or_create(slug="groceries", defaults={"name_en": "G", "name_fr": "G"})
+    author = resident_at(48.86, 2.37)
+    other = resident_at(48.861, 2.37)
+    browser = Client(headers={"accept-language": "en"})
+    browser.force_login(author)
+    form = {
+        "title": "Courses",
+        "category": "groceries",
+        "urgency": "normal",
+        "lat": "48.86",
+        "lng": "2.37",
+    }
+    refused = browser.post("/requests/new/", form)
+    assert refused.status_code == 400 and "too often" in refused.content.decode()
+    assert not HelpRequest.objects.filter(author=author).exists()
+    report = browser.post(f"/report/user/{other.pk}/", {"reason": "spam"})
+    assert report.status_code == 400 and "too often" in report.content.decode()
+    assert not Report.objects.exists()
