@@ -35,8 +35,7 @@ class ConversationSerializer(serializers.Serializer):
     closed = serializers.SerializerMethodField()
 
     def get_other(self, obj) -> dict:
-        user = self.context["viewer"]
-        other = obj.volunteer if user.pk == obj.requester_id else obj.requester
+        other = obj.other_participant(self.context["viewer"])
         if other is None:  # erased their account
             return {"id": None, "display_name": gettext("Deleted account")}
         return {"id": other.pk, "display_name": other.display_name}

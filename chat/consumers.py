@@ -11,7 +11,6 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
-from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from chat.events import user_group
@@ -136,7 +135,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             user=self.user, conversation_id=conversation_id
         )
         if conversation.closed_at is not None:
-            raise selectors.ConversationClosed(_("This conversation is closed."))
+            raise selectors.ConversationClosed
         other = conversation.other_participant_id(self.user.pk)
         await self.channel_layer.group_send(
             user_group(other),

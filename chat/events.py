@@ -1,6 +1,5 @@
 """How events leave the server: `publish`, after commit, to per-user groups."""
 
-import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
@@ -34,25 +33,12 @@ def publish_many(events) -> None:
 
 
 async def _send_all(per_user: dict[int, list[dict]]) -> None:
-    layer = get_channel_layer()
-    batched = getattr(layer, "group_send_many", None)
-    if batched is not None:
-        # Every event in one go, each user's in order (chat.layers).
-        sends = [(user_group(uid), event) for uid, events in per_user.items() for event in events]
-        try:
-            await batched(sends)
-            return
-        except Exception:
-            logger.warning("could not publish %d events; one by one now", len(sends), exc_info=True)
-    # Users in parallel; each user's events in order (the order of a chat).
-    await asyncio.gather(*(_send_in_order(layer, uid, evs) for uid, evs in per_user.items()))
-
-
-async def _send_in_order(layer, user_id: int, events: list[dict]) -> None:
-    for event in events:
-        try:
-            await layer.group_send(user_group(user_id), event)
-        except Exception:
-            # The row is committed; clients that miss the event get it with
-            # `sync` when they reconnect. Never fail the write.
-            logger.warning("could not publish %s to user %s", event["type"], user_id, exc_info=True)
+    # Every event in one go, each user's in order: both layers of the
+    # project take a batch (chat.layers).
+    sends = [(user_group(uid), event) for uid, events in per_user.items() for event in events]
+    try:
+        await get_channel_layer().group_send_many(sends)
+    except Exception:
+        # The rows are committed; clients that miss the events get them with
+        # `sync` when they reconnect. Never fail the write.
+        logger.warning("could not publish %d events", len(sends), exc_info=True)

@@ -42,6 +42,10 @@ class Conversation(models.Model):
     def other_participant_id(self, user_id: int) -> int:
         return self.volunteer_id if user_id == self.requester_id else self.requester_id
 
+    def other_participant(self, user):
+        """The other side for `user`; None once they erased their account."""
+        return self.volunteer if user.pk == self.requester_id else self.requester
+
 
 class Message(models.Model):
     """Committed before it is acknowledged; `client_id` makes retries idempotent."""

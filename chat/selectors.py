@@ -4,6 +4,7 @@ websocket consumer share (Zulip's access_* pattern)."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from chat.models import Conversation, Message, ReadState
 from config.ids import as_id
@@ -17,6 +18,9 @@ class ConversationNotFound(Http404):
 
 class ConversationClosed(PermissionDenied):
     """A block separates the two participants: nothing more can be sent."""
+
+    def __init__(self):
+        super().__init__(_("This conversation is closed."))
 
 
 def conversation_for_participant(*, user, conversation_id) -> Conversation:
@@ -72,9 +76,7 @@ def messages_for_sync(*, user, after: int, limit: int = 500):
     return list(
         Message.objects.filter(
             Q(conversation__requester=user) | Q(conversation__volunteer=user), id__gt=after
-        )
-        .order_by("id")
-        .select_related("conversation")[:limit]
+        ).order_by("id")[:limit]
     )
 
 

@@ -135,7 +135,7 @@ def _messages_store(batch: list[Outgoing]) -> list:
             elif item.user.pk in restricted:
                 results[index] = Restricted(restricted[item.user.pk])
             elif conversation.closed_at is not None:
-                results[index] = ConversationClosed(_("This conversation is closed."))
+                results[index] = ConversationClosed()
             else:
                 allowed.append(index)
         allowed = _within_rate(batch, allowed, results)
@@ -210,7 +210,7 @@ def _within_rate(batch, indexes: list[int], results: list) -> list[int]:
     One count per sender and batch (moderation.limits: tighter for new accounts)."""
     senders = {batch[index].user.pk: batch[index].user for index in indexes}
     wanted = Counter(batch[index].user.pk for index in indexes)
-    new = new_accounts(senders.values()) if senders else set()
+    new = new_accounts(senders.values())
     allowance = {
         user_id: limit_take(senders[user_id], "message", n, new=user_id in new)[0]
         for user_id, n in wanted.items()

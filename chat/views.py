@@ -8,18 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chat import selectors, services
-from moderation.models import Block
+from moderation.selectors import blocks
 
 
 @login_required
 def conversation_list(request):
     conversations = selectors.conversations_for(user=request.user)
     for conversation in conversations:
-        conversation.other = (
-            conversation.volunteer
-            if request.user.pk == conversation.requester_id
-            else conversation.requester
-        )
+        conversation.other = conversation.other_participant(request.user)
     return render(request, "chat/conversation_list.html", {"conversations": conversations})
 
 
@@ -45,11 +41,7 @@ def conversation_detail(request, pk):
             return redirect("chat:conversation", pk=conversation.pk)
         flash.error(request, error)
     history = selectors.messages_latest(conversation=conversation)
-    other = (
-        conversation.volunteer
-        if request.user.pk == conversation.requester_id
-        else conversation.requester
-    )
+    other = conversation.other_participant(request.user)
     return render(
         request,
         "chat/conversation.html",
@@ -57,8 +49,7 @@ def conversation_detail(request, pk):
             "conversation": conversation,
             "history": history,
             "other": other,
-            "blocked_by_me": other is not None
-            and Block.objects.filter(blocker=request.user, blocked=other).exists(),
+            "blocked_by_me": other is not None and blocks(request.user, other),
             "client_id": str(uuid.uuid4()),
             "chat_config": {
                 "conversation": conversation.pk,

@@ -1,3 +1,4 @@
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 
@@ -21,9 +22,9 @@ def notify_labels(request):
 
 
 def moderation(request):
-    """Whether to show the moderators' link."""
+    """Whether to show the moderators' link; asked only by a template that uses it."""
     from moderation.selectors import is_moderator
 
     if not request.user.is_authenticated:
         return {}
-    return {"is_moderator": is_moderator(request.user)}
+    return {"is_moderator": SimpleLazyObject(lambda: is_moderator(request.user))}

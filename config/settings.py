@@ -199,7 +199,6 @@ MAP_BBOX_MAX_SPAN = (2.0, 1.0)
 # --- Chat -----------------------------------------------------------------
 
 CHAT_MESSAGES_PER_MINUTE = env.int("CHAT_MESSAGES_PER_MINUTE", default=30)
-CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=30)
 
 # --- Data rights, follow-up, impact --------------------------------------------
 
@@ -220,7 +219,7 @@ IMPACT_GRID_M = env.int("IMPACT_GRID_M", default=1000)
 # Content reported by this many distinct people is hidden until reviewed.
 MODERATION_HIDE_AFTER_REPORTS = env.int("MODERATION_HIDE_AFTER_REPORTS", default=3)
 # Accounts younger than this, or whose email is not verified, are "new":
-# they get the tighter limits of NEW_ACCOUNT_LIMITS (moderation.limits).
+# they get the tighter limits of ACTION_LIMITS (moderation.limits).
 NEW_ACCOUNT_DAYS = env.int("NEW_ACCOUNT_DAYS", default=7)
 # (how many, per seconds) for each kind of write: established accounts, new ones.
 ACTION_LIMITS = {

@@ -143,6 +143,10 @@ class ActionKind(models.TextChoices):
     BAN = "ban", _("Ban the author")
 
 
+# The decisions an author gets a statement of reasons for.
+AGAINST_AUTHOR = (ActionKind.HIDE, ActionKind.WARN, ActionKind.SUSPEND, ActionKind.BAN)
+
+
 class AppendOnly(Exception):
     """The audit log is never changed, only added to."""
 

@@ -23,9 +23,9 @@ def restriction_message(user) -> str:
 
 def restriction_check(user) -> None:
     """Raises Restricted if `user` (as stored now, not as cached) is under a sanction."""
-    current = User.objects.filter(pk=user.pk).only("banned_at", "suspended_until").first()
-    if current is not None and current.is_restricted:
-        raise Restricted(restriction_message(current))
+    restricted = restricted_among([user.pk])
+    if restricted:
+        raise Restricted(restricted[user.pk])
 
 
 def restricted_among(user_ids) -> dict[int, str]:

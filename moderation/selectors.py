@@ -4,14 +4,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chat.models import Message
 from config.ids import as_id
-from moderation.models import ActionKind, Block, ModerationAction, Moderator, Report, TargetType
-from moderation.targets import Target, target_resolve
+from moderation.models import (
+    AGAINST_AUTHOR,
+    Block,
+    ModerationAction,
+    Moderator,
+    Reason,
+    Report,
+    TargetType,
+)
+from moderation.targets import Target, targets_resolve
 
 
 def blocked_user_ids(user) -> set[int]:
@@ -22,6 +30,11 @@ def blocked_user_ids(user) -> set[int]:
         "blocker_id", "blocked_id"
     )
     return {other for pair in pairs for other in pair} - {user.pk}
+
+
+def blocks(blocker, blocked) -> bool:
+    """Whether `blocker` (themselves) blocks `blocked`."""
+    return Block.objects.filter(blocker=blocker, blocked=blocked).exists()
 
 
 def blocked_between(first_id: int, second_id: int) -> bool:
@@ -57,7 +70,9 @@ def moderator_scope(user) -> Q | None:
 
 
 def is_moderator(user) -> bool:
-    return moderator_scope(user) is not None
+    return user.is_authenticated and (
+        user.is_superuser or Moderator.objects.filter(user=user).exists()
+    )
 
 
 def _scope_or_refuse(user) -> Q:
@@ -100,50 +115,55 @@ class QueueEntry:
         return len({r.reporter_id for r in self.reports if r.reporter_id})
 
     @property
+    def reason_labels(self) -> list[tuple[str, int]]:
+        return [(Reason(reason).label, count) for reason, count in self.reasons]
+
+    @property
     def flagged_by_app(self) -> bool:
         return any(r.reporter_id is None for r in self.reports)
 
 
 def reports_queue(*, moderator, limit: int = 50) -> list[QueueEntry]:
-    """Open reports of the moderator's zones, one entry per target, oldest first."""
+    """Open reports of the moderator's zones, one entry per target, oldest
+    first, with their context in a fixed number of queries."""
     scope = _scope_or_refuse(moderator)
-    open_reports = list(
+    open_reports = (
         Report.objects.filter(scope, status=Report.Status.OPEN)
-        .select_related("zone", "reporter")
+        .select_related("zone")
         .order_by("created_at", "id")[:1000]
     )
     grouped: dict[tuple[str, int], list[Report]] = {}
     for report in open_reports:
         grouped.setdefault((report.target_type, report.target_id), []).append(report)
-    entries = [_entry(reports) for reports in list(grouped.values())[:limit]]
+    groups = list(grouped.items())[:limit]
+    targets = targets_resolve(key for key, _reports in groups)
+    authors = {reports[0].target_user_id for _key, reports in groups} - {None}
+    reports_received = dict(
+        Report.objects.filter(target_user_id__in=authors)
+        .values_list("target_user_id")
+        .annotate(count=Count("id"))
+    )
+    actions: dict[int, list[ModerationAction]] = {}
+    for action in ModerationAction.objects.filter(target_user_id__in=authors):
+        actions.setdefault(action.target_user_id, []).append(action)
+    entries = []
+    for key, reports in groups:
+        author_id = reports[0].target_user_id
+        target = targets.get(key)
+        entries.append(
+            QueueEntry(
+                report=reports[0],
+                reports=reports,
+                target=target,
+                reasons=Counter(r.reason for r in reports).most_common(),
+                author_reports=reports_received.get(author_id, 0),
+                author_actions=actions.get(author_id, [])[:20],
+                messages=message_with_neighbours(target.obj)
+                if target is not None and key[0] == TargetType.MESSAGE
+                else [],
+            )
+        )
     return entries
-
-
-def queue_entry(*, moderator, report_id) -> QueueEntry:
-    report = report_for_moderator(moderator=moderator, report_id=report_id)
-    reports = list(
-        Report.objects.filter(
-            target_type=report.target_type, target_id=report.target_id, status=report.status
-        )
-        .select_related("zone", "reporter")
-        .order_by("created_at", "id")
-    ) or [report]
-    return _entry(reports)
-
-
-def _entry(reports: list[Report]) -> QueueEntry:
-    first = reports[0]
-    target = target_resolve(first.target_type, first.target_id)
-    entry = QueueEntry(report=first, reports=reports, target=target)
-    entry.reasons = Counter(r.reason for r in reports).most_common()
-    if first.target_user_id:
-        entry.author_reports = Report.objects.filter(target_user_id=first.target_user_id).count()
-        entry.author_actions = list(
-            ModerationAction.objects.filter(target_user_id=first.target_user_id)[:20]
-        )
-    if target is not None and first.target_type == TargetType.MESSAGE:
-        entry.messages = message_with_neighbours(target.obj)
-    return entry
 
 
 def message_with_neighbours(message: Message, around: int = 2) -> list[Message]:
@@ -167,7 +187,4 @@ def reports_made_by(user):
 def statements_for(user):
     """What moderators decided about the user's content or account, with
     the reasons (their statement of reasons)."""
-    return ModerationAction.objects.filter(
-        target_user=user,
-        action__in=[ActionKind.HIDE, ActionKind.WARN, ActionKind.SUSPEND, ActionKind.BAN],
-    )
+    return ModerationAction.objects.filter(target_user=user, action__in=AGAINST_AUTHOR)

@@ -18,6 +18,7 @@ from config.ids import as_id
 from moderation.flags import zone_for_point
 from moderation.limits import limit_check
 from moderation.models import (
+    AGAINST_AUTHOR,
     ActionKind,
     Block,
     ModerationAction,
@@ -199,7 +200,6 @@ def _hidden_automatically(report: Report) -> bool:
 # --- Moderators' actions --------------------------------------------------------
 
 
-SANCTIONS = {ActionKind.WARN, ActionKind.SUSPEND, ActionKind.BAN}
 ON_CONTENT = {ActionKind.HIDE, ActionKind.RESTORE}
 AUTOMATIC = "automatic"
 
@@ -230,7 +230,7 @@ def moderation_act(
         raise ValidationError({"report": [_("The reported content no longer exists.")]})
     if action in ON_CONTENT and not target.hideable:
         raise ValidationError({"action": [_("A person cannot be hidden: warn, suspend or ban.")]})
-    if action in SANCTIONS | {ActionKind.HIDE} and target.author is None:
+    if action in AGAINST_AUTHOR and target.author is None:
         raise ValidationError({"action": [_("This content has no author any more.")]})
 
     now = timezone.now()
@@ -267,6 +267,6 @@ def moderation_act(
     reporters = set(closing.exclude(reporter=None).values_list("reporter_id", flat=True))
     closing.update(status=Report.Status.CLOSED, outcome=action, closed_at=now)
     notification_send(user_ids=reporters, kind=Notification.Kind.REPORT_OUTCOME)
-    if action in SANCTIONS | {ActionKind.HIDE}:
+    if action in AGAINST_AUTHOR:
         notification_send(user_ids=[target.author.pk], kind=Notification.Kind.MODERATION)
     return logged

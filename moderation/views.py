@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.forms import SERVICE_ERRORS, form_add_service_errors
 from moderation import selectors, services
 from moderation.forms import ActionForm, ReportForm
-from moderation.models import Reason, TargetType
+from moderation.models import TargetType
 from moderation.payloads import queue_entry_payload
 from moderation.targets import target_resolve
 from requests_board.views import map_config
@@ -126,7 +126,6 @@ def queue(request):
             "entries": entries,
             "map_config": map_config(request),
             "points": {p["id"]: p["public_location"] for p in payloads if p["public_location"]},
-            "reason_choices": Reason.choices,
         },
     )
 

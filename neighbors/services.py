@@ -12,9 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from chat.models import Conversation, Message
 from geo.privacy import public_point
+from moderation.models import Block, Report
 from neighbors.models import SPOKEN_LANGUAGES, HomeMove, User
-from requests_board.services import offers_follow_home
+from requests_board.models import (
+    FollowUp,
+    HelpRequest,
+    Notification,
+    Response,
+    VolunteerOffer,
+)
+from requests_board.services import help_request_cancel, offer_deactivate, offers_follow_home
 
 UNSET = object()
 
@@ -47,15 +56,17 @@ def user_api_token(*, user: User) -> str:
     return token.key
 
 
-def user_home_set(*, user: User, home: Point | None, rate_limited: bool = True) -> None:
-    """Moves (or clears) a home. Moves are rate limited: each one lets an
-    attacker watch what appears and disappears around a new position."""
+def user_home_set(*, user: User, home: Point | None, rate_limited: bool = True) -> bool:
+    """Moves (or clears) a home; returns whether it changed. Moves are rate
+    limited: each one lets an attacker watch what appears and disappears
+    around a new position."""
     if home is None:
+        moved = user.home is not None
         user.home = None
         user.home_public = None
-        return
+        return moved
     if user.home is not None and user.home.equals_exact(home, tolerance=1e-9):
-        return
+        return False
     since = timezone.now() - timedelta(days=1)
     recent_moves = user.home_moves.filter(created_at__gte=since).count()
     if rate_limited and recent_moves >= settings.HOME_MOVES_PER_DAY:
@@ -73,6 +84,7 @@ def user_home_set(*, user: User, home: Point | None, rate_limited: bool = True) 
     user.home = home
     user.home_public = public_point(home, identity=f"home:{user.pk}")
     HomeMove.objects.create(user=user)
+    return True
 
 
 @transaction.atomic
@@ -103,11 +115,10 @@ def user_profile_update(
         if unknown:
             raise ValidationError({"languages": [_("Unknown language: %s") % ", ".join(unknown)]})
         user.languages = list(dict.fromkeys(languages))
-    if home is not UNSET:
-        user_home_set(user=user, home=home)
+    moved = home is not UNSET and user_home_set(user=user, home=home)
     user.full_clean(exclude=["password", "skills"])
     user.save()
-    if home is not UNSET:
+    if moved:
         offers_follow_home(user=user)
     if skills is not UNSET:
         user.skills.set(skills)
@@ -128,10 +139,6 @@ def _when(value) -> str | None:
 def account_export(*, user: User) -> dict:
     """Everything the app holds about `user`, as one JSON document: their
     own data, and nothing about anyone else beyond what they could see."""
-    from chat.models import Message
-    from moderation.models import Block, Report
-    from requests_board.models import FollowUp, HelpRequest, Notification, Response, VolunteerOffer
-
     return {
         "format": "entraide-export/1",
         "exported_at": timezone.now().isoformat(),
@@ -242,10 +249,6 @@ def account_erase(*, user: User, password: str) -> None:
     participant sees "deleted account"), the reports they filed (the audit
     trail), follow-up scores and the requests' anonymous rows, which the
     impact figures count."""
-    from chat.models import Conversation, Message
-    from requests_board.models import HelpRequest, VolunteerOffer
-    from requests_board.services import help_request_cancel, offer_deactivate
-
     if not isinstance(password, str) or not user.check_password(password):
         raise ValidationError({"password": [_("The password is not right.")]})
     for request in HelpRequest.objects.filter(

@@ -2,7 +2,6 @@
 
 from contextlib import contextmanager
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -12,7 +11,6 @@ from rest_framework.views import APIView
 
 from config.api import StrictSerializer, django_validation_errors
 from requests_board import impact, selectors, services
-from requests_board.models import FollowUp
 from requests_board.serializers import (
     AcceptSerializer,
     EmptySerializer,
@@ -264,16 +262,14 @@ class FollowUpAnswerSerializer(StrictSerializer):
 class FollowUpListView(APIView):
     @extend_schema(responses=FollowUpSerializer(many=True))
     def get(self, request):
-        items = FollowUp.objects.filter(user=request.user).select_related("request")
+        items = selectors.follow_ups_of(user=request.user)
         return Response(FollowUpSerializer(items, many=True).data)
 
 
 class FollowUpAnswerView(APIView):
     @extend_schema(request=FollowUpAnswerSerializer, responses=FollowUpSerializer)
     def post(self, request, pk):
-        follow_up = FollowUp.objects.filter(pk=pk, user=request.user).first()
-        if follow_up is None:
-            raise Http404
+        follow_up = selectors.follow_up_of(user=request.user, follow_up_id=pk)
         data = FollowUpAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with django_validation_errors():

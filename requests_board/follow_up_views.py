@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.ids import as_id
-from requests_board import impact, services
-from requests_board.models import FollowUp
+from requests_board import impact, selectors, services
 
 SCORES = [
     (1, gettext_lazy("1, not at all")),
@@ -26,16 +25,14 @@ SCORES = [
 
 @login_required
 def follow_ups(request):
-    items = FollowUp.objects.filter(user=request.user).select_related("request")
+    items = selectors.follow_ups_of(user=request.user)
     return render(request, "requests_board/follow_ups.html", {"items": items, "scores": SCORES})
 
 
 @login_required
 @require_POST
 def follow_up_answer(request, pk):
-    follow_up = FollowUp.objects.filter(pk=pk, user=request.user).first()
-    if follow_up is None:
-        raise Http404
+    follow_up = selectors.follow_up_of(user=request.user, follow_up_id=pk)
     try:
         services.follow_up_answer(
             follow_up=follow_up,
@@ -73,30 +70,26 @@ def impact_page(request):
     top = max([m["posted"] for m in shown] or [1])
     bars = []
     for index, month in enumerate(shown):
-        # Server-drawn SVG: two bars per month, posted and fulfilled.
+        # Server-drawn SVG, 160 px high at most: two bars per month, posted and fulfilled.
+        posted_h = round(160 * month["posted"] / top)
+        fulfilled_h = round(160 * month["fulfilled"] / top)
         bars.append(
             {
                 "month": month["month"],
-                "x": 40 + index * 60,
                 "posted": month["posted"],
                 "fulfilled": month["fulfilled"],
+                "x": 40 + index * 60,
                 "x2": 62 + index * 60,
-                "posted_h": round(160 * month["posted"] / top),
-                "fulfilled_h": round(160 * month["fulfilled"] / top),
+                "posted_h": posted_h,
+                "fulfilled_h": fulfilled_h,
+                "posted_y": 180 - posted_h,
+                "fulfilled_y": 180 - fulfilled_h,
             }
         )
-    for bar in bars:
-        bar["posted_y"] = 180 - bar["posted_h"]
-        bar["fulfilled_y"] = 180 - bar["fulfilled_h"]
     return render(
         request,
         "requests_board/impact.html",
-        {
-            "figures": figures,
-            "bars": bars,
-            "chart_width": 60 + 60 * len(bars),
-            "top": top,
-        },
+        {"figures": figures, "bars": bars, "chart_width": 60 + 60 * len(bars)},
     )
 
 

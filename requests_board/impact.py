@@ -12,7 +12,6 @@ The follow-up score has its own threshold: fewer than k distinct answerers,
 no score. Requests hidden by moderation are left out.
 """
 
-import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from geo.points import degrees_for
+from geo.privacy import grid_cell
 from requests_board.models import FollowUp, HelpRequest, Response
 
 ERASED = "erased"  # stands for every erased author at once
@@ -192,20 +191,12 @@ def impact_grid(*, k: int | None = None) -> dict:
     public points, as GeoJSON polygons; cells of fewer than k people are left out."""
     k = k or settings.IMPACT_MIN_PEOPLE
     size = settings.IMPACT_GRID_M
-    dlat, _dlng = degrees_for(size, at_lat=0)
-
-    def cell(row):
-        point = row["public_location"]
-        lat_index = math.floor(point.y / dlat)
-        # Cells are a fixed number of metres wide at their own latitude.
-        dlng = degrees_for(size, at_lat=(lat_index + 0.5) * dlat)[1]
-        return [(lat_index, math.floor(point.x / dlng), dlng)]
-
-    features = []
-    cells = _groups(cell)
+    # The public points' own grid, at a coarser size.
+    cells = _groups(lambda row: [grid_cell(row["public_location"], size)])
     hidden = _with_secondary({key: len(group.people) for key, group in cells.items()}, k)
-    for (lat_index, lng_index, dlng), group in sorted(cells.items()):
-        if (lat_index, lng_index, dlng) in hidden:
+    features = []
+    for (lat_index, lng_index, dlat, dlng), group in sorted(cells.items()):
+        if (lat_index, lng_index, dlat, dlng) in hidden:
             continue
         numbers = group.figures(k)
         south, west = lat_index * dlat, lng_index * dlng

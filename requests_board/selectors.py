@@ -22,7 +22,7 @@ from geo.queries import in_bbox, nearest_first, nearest_within, within
 from moderation.selectors import blocked_user_ids
 from neighbors.models import User
 from requests_board.map_cells import LEVELS, cell_count, map_cells_in_bbox
-from requests_board.models import HelpCategory, HelpRequest, Response, Urgency, VolunteerOffer
+from requests_board.models import FollowUp, HelpCategory, HelpRequest, Urgency, VolunteerOffer
 
 URGENCY_RANK = {Urgency.HIGH: 0, Urgency.NORMAL: 1, Urgency.LOW: 2}
 PAGE_SIZE = 50
@@ -291,7 +291,8 @@ def help_request_view_distance(*, viewer, request: HelpRequest) -> Match | None:
 def responses_for_author(*, viewer, request: HelpRequest):
     if viewer.pk != request.author_id:
         raise Http404
-    return Response.objects.filter(request=request).select_related("volunteer")
+    # The request rides along: each response's band is measured from it.
+    return request.responses.select_related("volunteer")
 
 
 def response_distance(*, request: HelpRequest, volunteer) -> Band | None:
@@ -384,6 +385,18 @@ def map_features(*, bbox, zoom: int, viewer=None) -> dict:
         for c in map_cells_in_bbox(bbox=bbox, level=level)[:cap]
     ]
     return {"type": "FeatureCollection", "features": features, "clustered": True}
+
+
+def follow_ups_of(*, user):
+    return FollowUp.objects.filter(user=user).select_related("request")
+
+
+def follow_up_of(*, user, follow_up_id) -> FollowUp:
+    """One of the user's follow-up questions; anyone else's is a 404."""
+    follow_up = follow_ups_of(user=user).filter(pk=follow_up_id).first()
+    if follow_up is None:
+        raise Http404
+    return follow_up
 
 
 def notifications_for(*, user, limit: int = 50):

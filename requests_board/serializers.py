@@ -15,11 +15,6 @@ from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M
 from requests_board import selectors
 from requests_board.models import HelpCategory, HelpRequest, Urgency
 
-LAT_LNG_SCHEMA = {
-    "type": "object",
-    "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}},
-}
-
 
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()

@@ -302,3 +302,30 @@ def test_an_offer_is_reported_from_the_home_page_list(conversation):
     sent = browser.post(f"/report/offer/{offer.pk}/", {"reason": "spam", "details": ""})
     assert sent.status_code == 302
     assert Report.objects.get(target_type="offer").target_user_id == bruno.pk
+
+
+def test_the_queue_costs_the_same_queries_for_one_entry_or_many(api_for, moderators):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import resident_at
+
+    as_modo = api_for(moderators["paris"])
+
+    def report_someone(i):
+        reporter = resident_at(48.861, 2.371, display_name=f"R{i}")
+        target = resident_at(48.862, 2.372, display_name=f"T{i}")
+        api_for(reporter).post(
+            "/api/v1/reports",
+            {"target_type": "user", "target_id": target.pk, "reason": "spam"},
+            format="json",
+        )
+
+    report_someone(0)
+    with CaptureQueriesContext(connection) as one:
+        assert len(as_modo.get("/api/v1/moderation/reports").json()) == 1
+    for i in range(1, 6):
+        report_someone(i)
+    with CaptureQueriesContext(connection) as six:
+        assert len(as_modo.get("/api/v1/moderation/reports").json()) == 6
+    assert len(six) == len(one)
