@@ -4,7 +4,7 @@ Thin: parse a frame, call a service or selector through
 database_sync_to_async, answer. Events from other connections arrive through
 the user's channel-layer group (chat.events.publish)."""
 
-import json
+import logging
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -16,9 +16,11 @@ from chat import selectors, services
 from chat.events import user_group
 from chat.writer import writer
 from config.ids import as_id
+from config.json_input import JSONInputError, json_loads
 
 MAX_FRAME_BYTES = 64 * 1024
 SYNC_LIMIT = 500
+logger = logging.getLogger(__name__)
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
@@ -59,9 +61,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=1009)
             return
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            await self.send_error("bad_json", "The frame is not valid JSON.")
+            content = json_loads(text_data)
+        except JSONInputError:
+            await self.send_error("bad_json", "The frame is not valid JSON (or nests too deep).")
             return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
             await self.send_error("bad_frame", "A frame is a JSON object with a type.")
@@ -94,6 +96,13 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 "unavailable",
                 "The message could not be stored. Try again.",
                 client_id=content.get("client_id"),
+            )
+        except Exception:
+            # A bug must not cost the user their connection (1011): this
+            # frame fails, the socket and the other frames carry on.
+            logger.exception("websocket frame %s failed", content["type"][:40])
+            await self.send_error(
+                "server_error", "Something went wrong.", client_id=content.get("client_id")
             )
 
     async def send_error(self, code: str, detail: str, client_id=None):

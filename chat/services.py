@@ -20,6 +20,7 @@ from chat.selectors import (
     message_payload,
 )
 from config.ids import MAX_ID, as_id
+from config.text import texts_check
 from moderation.limits import limit_take, new_accounts
 from moderation.sanctions import Restricted, restricted_among
 
@@ -55,6 +56,7 @@ def _message_check(item: Outgoing) -> None:
         raise ValidationError({"body": [_("A message cannot be empty.")]})
     if len(item.body) > MAX_BODY:
         raise ValidationError({"body": [_("At most 2,000 characters.")]})
+    texts_check(body=item.body, client_id=item.client_id)
 
 
 def message_send(*, user, conversation_id, body: str, client_id: str) -> tuple[Message, bool]:

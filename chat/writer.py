@@ -14,13 +14,15 @@ connection that failed is closed, so the next batch opens a fresh one.
 """
 
 import asyncio
+import logging
 
 from asgiref.sync import sync_to_async
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
 from chat import services
 
 MAX_BATCH = 256
+logger = logging.getLogger(__name__)
 
 
 class MessageWriter:
@@ -39,12 +41,18 @@ class MessageWriter:
     async def _drain(self) -> None:
         while self.pending:
             batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+            items = [item for item, _future in batch]
             try:
-                results = await sync_to_async(_store, thread_sensitive=True)(
-                    [item for item, _future in batch]
-                )
-            except Exception as exc:  # DatabaseError and the like: nothing was stored
+                results = await sync_to_async(_store, thread_sensitive=True)(items)
+            except (OperationalError, InterfaceError) as exc:
+                # The database is unreachable: nothing was stored, and trying
+                # each message alone would only wait for it once per message.
                 results = [exc] * len(batch)
+            except Exception:
+                # Something in one message failed the whole transaction:
+                # store them one by one, so that it fails alone and the
+                # others are stored and acknowledged.
+                results = await sync_to_async(_store_each, thread_sensitive=True)(items)
             for (_item, future), result in zip(batch, results, strict=True):
                 if future.done():  # the sender disconnected meanwhile
                     continue
@@ -60,6 +68,19 @@ def _store(batch: list[services.Outgoing]) -> list:
     except DatabaseError:
         connections.close_all()  # never reuse a broken connection
         raise
+
+
+def _store_each(batch: list[services.Outgoing]) -> list:
+    results = []
+    for item in batch:
+        try:
+            (result,) = _store([item])
+        except Exception as exc:
+            if not isinstance(exc, DatabaseError):
+                logger.exception("a message failed to store")
+            result = exc
+        results.append(result)
+    return results
 
 
 _writers: dict[asyncio.AbstractEventLoop, MessageWriter] = {}

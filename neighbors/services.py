@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from chat.models import Conversation, Message
+from config.text import texts_check
 from geo.privacy import public_point
 from moderation.models import Block, Report
 from neighbors.models import SPOKEN_LANGUAGES, HomeMove, User
@@ -30,6 +31,7 @@ UNSET = object()
 
 def user_signup(*, email: str, password: str, display_name: str, request=None) -> User:
     """Creates an account and sends the email verification (allauth's)."""
+    texts_check(email=email, display_name=display_name)
     email = User.objects.normalize_email(email)
     display_name = display_name.strip()
     errors = {}
@@ -101,6 +103,7 @@ def user_profile_update(
     """Updates the given fields only; on any error nothing is saved."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if display_name is not UNSET:
+        texts_check(display_name=display_name)
         display_name = display_name.strip()
         if not display_name:
             raise ValidationError({"display_name": [_("This field cannot be blank.")]})

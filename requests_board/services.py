@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from chat.events import publish
 from chat.services import conversation_open, message_send
+from config.text import texts_check
 from geo.privacy import public_point
 from moderation.flags import personal_data_check, report_flag, zone_for_point
 from moderation.limits import limit_check
@@ -57,6 +58,7 @@ def _expiry(needed_by) -> datetime:
 
 
 def _validate_request_fields(*, title, description, needed_by, max_distance_m) -> dict:
+    texts_check(title=title, description=description)
     errors = {}
     if not title.strip():
         errors["title"] = [_("Give your request a short title.")]
@@ -195,6 +197,7 @@ def help_request_respond(*, request: HelpRequest, volunteer, message: str) -> Re
 
     if request.status != Status.OPEN or request.expires_at <= timezone.now():
         raise TransitionError(_("This request is no longer open."))
+    texts_check(message=message)
     message = message.strip()
     if not message:
         raise ValidationError({"message": [_("Say a word to your neighbour.")]})
@@ -320,6 +323,7 @@ def offer_create(
     publish_anyway: bool = False,
 ) -> VolunteerOffer:
     restriction_check(volunteer)
+    texts_check(availability=availability, note=note)
     if volunteer.home is None:
         raise ValidationError(
             {"non_field_errors": [_("Set your home first: offers are matched from it.")]}
@@ -518,6 +522,7 @@ def follow_up_answer(*, follow_up: FollowUp, score, comment: str | None = None) 
         raise ValidationError({"score": [_("Choose a number from 1 to 5.")]})
     if comment is not None and (not isinstance(comment, str) or len(comment) > 1000):
         raise ValidationError({"comment": [_("At most 1,000 characters.")]})
+    texts_check(comment=comment)
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     follow_up.score = score
     if comment is not None:

@@ -107,3 +107,92 @@ async def test_concurrent_sends_over_websockets_are_each_acked_once_in_order(
     assert await Message.objects.filter(conversation=conversation).acount() == 81
     await alice.disconnect()
     await bruno.disconnect()
+
+
+UNSTORABLE = ["nul \x00 inside", "lone \ud800 surrogate", "\udfff"]
+
+
+def test_an_unstorable_text_fails_alone_in_its_batch(conversation):
+    """NUL (PostgreSQL refuses it, outside DatabaseError) or a lone surrogate
+    (neither driver can encode it) used to fail the whole batch: now the
+    frame that holds it gets a ValidationError, the others are stored."""
+    alice, bruno = conversation.requester, conversation.volunteer
+    before = Message.objects.count()
+    batch = [Outgoing(alice, conversation.pk, "avant", "a-1")]
+    for index, text in enumerate(UNSTORABLE):
+        batch.append(Outgoing(bruno, conversation.pk, text, f"b-body-{index}"))
+        batch.append(Outgoing(bruno, conversation.pk, "corps correct", f"id {text}"))
+    batch.append(Outgoing(alice, conversation.pk, "après", "a-2"))
+    results = messages_store(batch)
+    assert isinstance(results[0], tuple) and isinstance(results[-1], tuple)
+    assert all(isinstance(result, ValidationError) for result in results[1:-1])
+    assert Message.objects.count() == before + 2
+
+
+async def test_a_neighbours_nul_frames_never_fail_anothers_sends(conversation):
+    """The finding, over websockets: while Bruno sends frames holding NUL or
+    lone surrogates, each gets an `invalid` error and his socket stays open;
+    Alice's sends in the same moments are all stored and acked."""
+    alice = await connect(conversation.requester)
+    bruno = await connect(conversation.volunteer)
+    good = [str(uuid.uuid4()) for _ in range(5)]
+    bad = []
+    for index, client_id in enumerate(good):
+        await alice.send_json_to(
+            {
+                "type": "message.send",
+                "conversation": conversation.pk,
+                "body": f"courses n°{index}",
+                "client_id": client_id,
+            }
+        )
+        text = UNSTORABLE[index % len(UNSTORABLE)]
+        for body, bad_id in ((text, f"bad-{index}"), ("ok", f"bad-id-{index}-{text}")):
+            bad.append(bad_id)
+            await bruno.send_json_to(
+                {
+                    "type": "message.send",
+                    "conversation": conversation.pk,
+                    "body": body,
+                    "client_id": bad_id,
+                }
+            )
+
+    alice_frames = [await alice.receive_json_from(timeout=10) for _ in range(10)]
+    acks = [f["client_id"] for f in alice_frames if f["type"] == "message.ack"]
+    assert acks == good
+    bruno_frames = [await bruno.receive_json_from(timeout=10) for _ in range(15)]
+    errors = [f for f in bruno_frames if f["type"] == "error"]
+    assert [f["code"] for f in errors] == ["invalid"] * 10
+    assert [f["client_id"] for f in errors] == bad
+    assert sum(f["type"] == "message.new" for f in bruno_frames) == 5
+    # Still connected: his next, ordinary message goes through.
+    await bruno.send_json_to(
+        {
+            "type": "message.send",
+            "conversation": conversation.pk,
+            "body": "pardon",
+            "client_id": "b",
+        }
+    )
+    frames = [await bruno.receive_json_from(timeout=10) for _ in range(2)]
+    assert {f["type"] for f in frames} == {"message.ack", "message.new"}
+    assert await Message.objects.filter(conversation=conversation).acount() == 1 + 5 + 1
+    await alice.disconnect()
+    await bruno.disconnect()
+
+
+async def test_deeply_nested_json_is_an_error_frame(conversation):
+    alice = await connect(conversation.requester)
+    await alice.send_to(text_data="[" * 30_000 + "]" * 30_000)
+    frame = await alice.receive_json_from(timeout=10)
+    assert frame["type"] == "error" and frame["code"] == "bad_json"
+    await alice.send_to(
+        text_data='{"type": "message.send", "body": ' + "[" * 5000 + "]" * 5000 + "}"
+    )
+    frame = await alice.receive_json_from(timeout=10)
+    assert frame["type"] == "error" and frame["code"] == "bad_json"
+    await alice.send_json_to({"type": "sync", "after": 0})
+    frames = [await alice.receive_json_from(timeout=10) for _ in range(2)]
+    assert frames[-1]["type"] == "sync.done"
+    await alice.disconnect()

@@ -1,0 +1,1 @@
+from tests.chat.conftest import conversation, stranger  # noqa: F401 (shared fixtures)
