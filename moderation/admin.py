@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from moderation.models import Block, ModerationAction, Moderator, Report, Zone
@@ -22,9 +23,24 @@ class ModeratorAdmin(admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "target_type", "target_id", "reason", "zone", "status", "outcome"]
-    list_filter = ["status", "reason", "target_type", "zone"]
-    readonly_fields = [f.name for f in Report._meta.fields]
+    list_display = [
+        "created_at",
+        "target_type",
+        "target_id",
+        "reason",
+        "zone_names",
+        "status",
+        "outcome",
+    ]
+    list_filter = ["status", "reason", "target_type", "zones"]
+    readonly_fields = [f.name for f in Report._meta.fields] + ["zones"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("zones")
+
+    @admin.display(description=_("zones"))
+    def zone_names(self, report):
+        return ", ".join(zone.name for zone in report.zones.all())
 
     def has_add_permission(self, request):
         return False

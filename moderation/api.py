@@ -132,7 +132,12 @@ class ModerationReportListView(APIView):
                 "id": serializers.IntegerField(),
                 "target_type": serializers.CharField(),
                 "target_id": serializers.IntegerField(),
-                "zone": serializers.CharField(allow_null=True),
+                "zone": serializers.CharField(
+                    allow_null=True, help_text="The zone the caller acts for."
+                ),
+                "zones": serializers.ListField(
+                    child=serializers.CharField(), help_text="Every zone holding the content."
+                ),
                 "created_at": serializers.DateTimeField(),
                 "reporters": serializers.IntegerField(),
                 "reasons": serializers.DictField(child=serializers.IntegerField()),

@@ -17,11 +17,23 @@ class PersonalDataWarning(ValidationError):
     personal_data = True
 
 
-def zone_for_point(point) -> Zone | None:
-    """The zone containing an exact point (server side only)."""
+def zones_for_point(point) -> list[Zone]:
+    """Every zone containing an exact point (server side only), the most
+    specific (smallest) first: zones may overlap, a district inside a city."""
     if point is None:
-        return None
-    return Zone.objects.filter(area__contains=point).order_by("pk").first()
+        return []
+    return sorted(Zone.objects.filter(area__contains=point), key=zone_specificity)
+
+
+def zone_specificity(zone: Zone) -> tuple[float, int]:
+    # Square degrees: enough to tell a district from the city around it.
+    return (zone.area.area, zone.pk)
+
+
+def zone_for_point(point) -> Zone | None:
+    """The most specific zone containing an exact point (server side only)."""
+    zones = zones_for_point(point)
+    return zones[0] if zones else None
 
 
 def personal_data_check(fields: dict[str, str], *, publish_anyway: bool) -> str:
@@ -49,7 +61,7 @@ def report_flag(*, target_type: str, target_id: int, found: str) -> Report | Non
     target = target_resolve(target_type, target_id)
     if target is None:
         return None
-    report, _created = Report.objects.get_or_create(
+    report, created = Report.objects.get_or_create(
         reporter=None,
         target_type=target_type,
         target_id=target.obj.pk,
@@ -58,7 +70,8 @@ def report_flag(*, target_type: str, target_id: int, found: str) -> Report | Non
             "target_user": target.author,
             "reason": Reason.PERSONAL_DATA,
             "details": f"Published despite the personal-data warning: {found}.",
-            "zone": zone_for_point(target.exact_point),
         },
     )
+    if created:
+        report.zones.set(zones_for_point(target.exact_point))
     return report

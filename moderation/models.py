@@ -108,9 +108,9 @@ class Report(models.Model):
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     details = models.TextField(max_length=2000, blank=True)
-    zone = models.ForeignKey(
-        Zone, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
-    )
+    # Every zone containing the content's exact point (zones may overlap: a
+    # district inside a city), so that each of their moderators sees it.
+    zones = models.ManyToManyField(Zone, blank=True, related_name="reports")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -172,6 +172,8 @@ class ModerationAction(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
+    # The zone the moderator acted for: the most specific of the report's
+    # zones that they moderate.
     zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True)
     reason = models.TextField(max_length=2000)
     until = models.DateTimeField(null=True, blank=True)

@@ -34,7 +34,9 @@ def queue_entry_payload(entry: QueueEntry) -> dict:
         "id": report.pk,
         "target_type": report.target_type,
         "target_id": report.target_id,
-        "zone": report.zone.name if report.zone else None,
+        # The zone the viewing moderator acts for, and every zone it is in.
+        "zone": entry.zone.name if entry.zone else None,
+        "zones": [zone.name for zone in report.zones.all()],
         "created_at": report.created_at.isoformat(),
         "reporters": entry.reporters,
         "flagged_by_app": entry.flagged_by_app,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from chat.models import Message
 from config.ids import as_id
+from moderation.flags import zone_specificity
 from moderation.models import (
     AGAINST_AUTHOR,
     Block,
@@ -18,6 +19,7 @@ from moderation.models import (
     Reason,
     Report,
     TargetType,
+    Zone,
 )
 from moderation.targets import Target, targets_resolve
 
@@ -54,19 +56,57 @@ class NotModerator(PermissionDenied):
     """Only moderators (and administrators) see the queue and the log."""
 
 
-def moderator_scope(user) -> Q | None:
-    """A filter on reports (and logged actions) of the zones `user`
-    moderates; Q() for everywhere; None if `user` is no moderator."""
+@dataclass(frozen=True)
+class ModeratorScope:
+    """Where a moderator may act: every zone (and outside them), or some."""
+
+    everywhere: bool
+    zone_ids: frozenset[int] = frozenset()
+
+    def _reports_in_zones(self):
+        return Report.zones.through.objects.filter(zone_id__in=self.zone_ids).values("report_id")
+
+    def reports(self) -> Q:
+        """Reports in any of the zones: a report is in every zone that
+        contains its point, so overlapping zones each see it."""
+        return Q() if self.everywhere else Q(pk__in=self._reports_in_zones())
+
+    def actions(self) -> Q:
+        """Logged actions taken for one of the zones, or on their reports."""
+        if self.everywhere:
+            return Q()
+        return Q(zone_id__in=self.zone_ids) | Q(report_id__in=self._reports_in_zones())
+
+    def covers(self, zone: Zone) -> bool:
+        return self.everywhere or zone.pk in self.zone_ids
+
+
+def moderator_scope(user) -> ModeratorScope | None:
+    """The zones `user` moderates; None if `user` is no moderator."""
     if not user.is_authenticated:
         return None
     if user.is_superuser:
-        return Q()
+        return ModeratorScope(everywhere=True)
     moderator = Moderator.objects.filter(user=user).first()
     if moderator is None:
         return None
     if moderator.everywhere:
-        return Q()
-    return Q(zone__in=list(moderator.zones.values_list("pk", flat=True)))
+        return ModeratorScope(everywhere=True)
+    return ModeratorScope(
+        everywhere=False, zone_ids=frozenset(moderator.zones.values_list("pk", flat=True))
+    )
+
+
+def zone_acting_for(scope: ModeratorScope, report_zones) -> Zone | None:
+    """The most specific of a report's zones that the moderator covers."""
+    for zone in sorted(report_zones, key=zone_specificity):
+        if scope.covers(zone):
+            return zone
+    return None
+
+
+def acting_zone(*, moderator, report: Report) -> Zone | None:
+    return zone_acting_for(_scope_or_refuse(moderator), report.zones.all())
 
 
 def is_moderator(user) -> bool:
@@ -75,7 +115,7 @@ def is_moderator(user) -> bool:
     )
 
 
-def _scope_or_refuse(user) -> Q:
+def _scope_or_refuse(user) -> ModeratorScope:
     scope = moderator_scope(user)
     if scope is None:
         raise NotModerator(_("This is for moderators."))
@@ -88,7 +128,7 @@ def report_for_moderator(*, moderator, report_id, lock: bool = False) -> Report:
     report_id = as_id(report_id)
     if report_id is None:
         raise Http404
-    reports = Report.objects.filter(scope, pk=report_id)
+    reports = Report.objects.filter(scope.reports(), pk=report_id)
     if lock:
         reports = reports.select_for_update()
     report = reports.first()
@@ -102,6 +142,7 @@ class QueueEntry:
     """Every open report on one target, as one item of the queue."""
 
     report: Report  # the oldest: actions are taken on it
+    zone: Zone | None  # the one the moderator acts for
     reports: list[Report]
     target: Target | None
     reasons: list[tuple[str, int]] = field(default_factory=list)
@@ -128,8 +169,8 @@ def reports_queue(*, moderator, limit: int = 50) -> list[QueueEntry]:
     first, with their context in a fixed number of queries."""
     scope = _scope_or_refuse(moderator)
     open_reports = (
-        Report.objects.filter(scope, status=Report.Status.OPEN)
-        .select_related("zone")
+        Report.objects.filter(scope.reports(), status=Report.Status.OPEN)
+        .prefetch_related("zones")
         .order_by("created_at", "id")[:1000]
     )
     grouped: dict[tuple[str, int], list[Report]] = {}
@@ -153,6 +194,7 @@ def reports_queue(*, moderator, limit: int = 50) -> list[QueueEntry]:
         entries.append(
             QueueEntry(
                 report=reports[0],
+                zone=zone_acting_for(scope, reports[0].zones.all()),
                 reports=reports,
                 target=target,
                 reasons=Counter(r.reason for r in reports).most_common(),
@@ -177,7 +219,9 @@ def message_with_neighbours(message: Message, around: int = 2) -> list[Message]:
 
 def moderation_log(*, moderator, limit: int = 200):
     scope = _scope_or_refuse(moderator)
-    return ModerationAction.objects.filter(scope).select_related("zone", "target_user")[:limit]
+    return ModerationAction.objects.filter(scope.actions()).select_related("zone", "target_user")[
+        :limit
+    ]
 
 
 def reports_made_by(user):

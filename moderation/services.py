@@ -15,7 +15,8 @@ from chat.events import publish
 from chat.models import Conversation
 from chat.selectors import message_payload
 from config.ids import as_id
-from moderation.flags import zone_for_point
+from config.text import UNSTORABLE_MESSAGE, text_is_storable, texts_check
+from moderation.flags import zones_for_point
 from moderation.limits import limit_check
 from moderation.models import (
     AGAINST_AUTHOR,
@@ -25,8 +26,9 @@ from moderation.models import (
     Reason,
     Report,
     TargetType,
+    Zone,
 )
-from moderation.selectors import blocked_between, report_for_moderator
+from moderation.selectors import acting_zone, blocked_between, report_for_moderator
 from moderation.targets import Target, target_resolve
 from neighbors.models import User
 from requests_board.map_cells import map_post_adjust
@@ -111,6 +113,7 @@ def report_create(
         errors["details"] = [_("At most 2,000 characters.")]
     if errors:
         raise ValidationError(errors)
+    texts_check(details=details)
     target = target_resolve(target_type, target_id)
     if target is None or not _visible_to_reporter(target, reporter):
         raise Http404
@@ -129,13 +132,14 @@ def report_create(
         target_user=target.author,
         reason=reason,
         details=details.strip(),
-        zone=zone_for_point(target.exact_point),
     )
-    _hide_when_reported_enough(target, report)
+    zones = zones_for_point(target.exact_point)
+    report.zones.set(zones)
+    _hide_when_reported_enough(target, report, zone=zones[0] if zones else None)
     return report, True
 
 
-def _hide_when_reported_enough(target: Target, report: Report) -> None:
+def _hide_when_reported_enough(target: Target, report: Report, *, zone: Zone | None) -> None:
     if not target.hideable or target.hidden:
         return
     reporters = (
@@ -159,7 +163,7 @@ def _hide_when_reported_enough(target: Target, report: Report) -> None:
             target_id=target.obj.pk,
             target_user=target.author,
             report=report,
-            zone=report.zone,
+            zone=zone,
             reason=f"Hidden automatically after {reporters} reports, until a moderator reviews it.",
         )
 
@@ -212,6 +216,7 @@ def moderation_act(
     same target closes with this outcome, the reporters are told, the author
     gets a statement of reasons, and the audit log gets a row."""
     report = report_for_moderator(moderator=moderator, report_id=report_id, lock=True)
+    zone = acting_zone(moderator=moderator, report=report)
     errors = {}
     if action not in ActionKind.values:
         errors["action"] = [_("Unknown action.")]
@@ -219,6 +224,8 @@ def moderation_act(
         errors["reason"] = [_("Give the reason: the author and the log will show it.")]
     elif len(reason) > 2000:
         errors["reason"] = [_("At most 2,000 characters.")]
+    elif not text_is_storable(reason):
+        errors["reason"] = [UNSTORABLE_MESSAGE]
     if action == ActionKind.SUSPEND and (
         not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365
     ):
@@ -257,7 +264,7 @@ def moderation_act(
         target_id=report.target_id,
         target_user=target.author,
         report=report,
-        zone=report.zone,
+        zone=zone,
         reason=reason.strip(),
         until=until,
     )

@@ -4,11 +4,13 @@
 import io
 
 import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
 
 from chat.models import Message
 from geo.points import lat_lng
-from moderation.models import AppendOnly, ModerationAction, Moderator, Report
+from moderation.models import AppendOnly, ModerationAction, Moderator, Report, Zone
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -329,3 +331,52 @@ def test_the_queue_costs_the_same_queries_for_one_entry_or_many(api_for, moderat
     with CaptureQueriesContext(connection) as six:
         assert len(as_modo.get("/api/v1/moderation/reports").json()) == 6
     assert len(six) == len(one)
+
+
+def test_overlapping_zones_each_see_the_report_and_the_log_names_the_zone_acted_for(
+    api_for, conversation, moderators, zones
+):
+    """A district inside a city-wide zone: the report is in both queues, the
+    moderator of either can act, and the log records the zone each acted for
+    (finding: reports went to the oldest zone only)."""
+    # Newer and smaller than "Paris 11", and around the conversation's request.
+    point = conversation.request.location
+    district = Zone.objects.create(
+        name="Roquette",
+        area=MultiPolygon(
+            Polygon.from_bbox((point.x - 0.003, point.y - 0.003, point.x + 0.003, point.y + 0.003)),
+            srid=4326,
+        ),
+    )
+    local = UserFactory(display_name="Modo Roquette")
+    call_command("moderator", "add", local.email, "--zone", "Roquette", stdout=io.StringIO())
+    alice = conversation.requester
+    message = _first_message(conversation)
+    filed = api_for(alice).post(
+        "/api/v1/reports",
+        {"target_type": "message", "target_id": message.pk, "reason": "spam"},
+        format="json",
+    )
+    assert filed.status_code == 201
+    report_id = filed.json()["id"]
+
+    (city_entry,) = api_for(moderators["paris"]).get("/api/v1/moderation/reports").json()
+    (local_entry,) = api_for(local).get("/api/v1/moderation/reports").json()
+    assert city_entry["id"] == local_entry["id"] == report_id
+    assert city_entry["zone"] == "Paris 11" and local_entry["zone"] == "Roquette"
+    assert sorted(city_entry["zones"]) == ["Paris 11", "Roquette"]
+    assert api_for(moderators["lyon"]).get("/api/v1/moderation/reports").json() == []
+
+    acted = api_for(local).post(
+        f"/api/v1/moderation/reports/{report_id}/actions",
+        {"action": "warn", "reason": "Publicité."},
+        format="json",
+    )
+    assert acted.status_code == 201, acted.content
+    assert acted.json()["zone"] == "Roquette"
+    # Both see the action in their log; the other zone's moderator does not.
+    for moderator in (local, moderators["paris"]):
+        log = api_for(moderator).get("/api/v1/moderation/log").json()
+        assert [row["zone"] for row in log] == ["Roquette"]
+    assert api_for(moderators["lyon"]).get("/api/v1/moderation/log").json() == []
+    assert ModerationAction.objects.get().zone == district

@@ -4,6 +4,7 @@ bootstrap moderators from the command line, like createsuperuser."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from config.text import text_is_storable
 from moderation.models import Moderator, Zone
 from neighbors.models import User
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         remove.add_argument("email")
 
     def handle(self, *args, command, email, zone=(), **options):
+        for text in [email, *zone]:
+            if not text_is_storable(text):
+                raise CommandError(f"Unusable characters in {text!r}.")
         user = User.objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"No user with the email {email!r}.")
