@@ -3,8 +3,13 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 
+from neighbors.forms import AdminLoginForm
 from neighbors.models import User
 from neighbors.services import user_home_set
+
+# Staff accounts hold everyone's exact homes: the admin's login is rate
+# limited like the site's own.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

@@ -1,4 +1,6 @@
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from geo.forms import PinForm
@@ -76,3 +78,22 @@ class AccountDeleteForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login, limited like the site's own (allauth's
+    `login_failed` counters, in the cache: Redis when scaled, so every
+    worker counts together). Staff accounts can see everyone's homes."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            # Raises "too many failed login attempts" once over the limit.
+            self.user_cache = get_account_adapter(self.request).authenticate(
+                self.request, email=email.lower(), password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
