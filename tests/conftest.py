@@ -1,8 +1,11 @@
+import email
+import email.policy
 import os
 import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -118,6 +121,10 @@ def _database_url_for_child() -> str:
     return f"spatialite:///{db['NAME']}"
 
 
+# Emails sent by the live servers land here, one file per connection.
+SERVER_MAIL_DIR = Path(tempfile.gettempdir()) / f"entraide-test-mail-{os.getpid()}"
+
+
 def server_base_env() -> dict:
     env = {
         **os.environ,
@@ -125,8 +132,27 @@ def server_base_env() -> dict:
         "TASKS_IN_PROCESS": "0",
         "PYTHONUNBUFFERED": "1",
         "VENV": str(Path(sys.executable).parent.parent),
+        "EMAIL_URL": f"filemail:///{SERVER_MAIL_DIR}",  # django-environ drops one slash
     }
     return env
+
+
+@pytest.fixture
+def server_mail():
+    """The emails the live servers sent during this test, oldest first."""
+    SERVER_MAIL_DIR.mkdir(exist_ok=True)
+    for old in SERVER_MAIL_DIR.iterdir():
+        old.unlink()
+
+    def read() -> list[email.message.Message]:
+        messages = []
+        for path in sorted(SERVER_MAIL_DIR.iterdir(), key=lambda p: p.stat().st_mtime_ns):
+            for raw in path.read_bytes().split(b"-" * 79 + b"\n"):
+                if raw.strip():
+                    messages.append(email.message_from_bytes(raw, policy=email.policy.default))
+        return messages
+
+    return read
 
 
 class ServerProcess:

@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.gis.geos import Point
 
 from geo.privacy import public_point
@@ -15,6 +16,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"neighbour{n}@example.org")
     display_name = factory.Faker("first_name")
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def email_verified(user, create, extracted, **kwargs):
+        """Signing in needs a verified address (allauth's row);
+        `email_verified=False` leaves it unverified."""
+        if create:
+            EmailAddress.objects.create(
+                user=user, email=user.email, verified=extracted is not False, primary=True
+            )
 
 
 def resident_at(lat: float, lng: float, **kwargs) -> User:

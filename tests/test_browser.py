@@ -2,6 +2,7 @@
 home by clicking the map, switch language."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -23,7 +24,18 @@ def page(browser, asgi_server):
     assert not errors, errors
 
 
-def test_sign_up_set_home_on_the_map_and_switch_language(page):
+def emailed_code(server_mail, to: str) -> str:
+    """The verification code allauth emailed to `to` (the live server's outbox)."""
+    for _ in range(50):
+        for message in reversed(server_mail()):
+            if message["To"] == to:
+                body = message.get_body(preferencelist=("plain",)).get_content()
+                return re.search(r"^\s*([0-9]{6})\s*$", body, re.MULTILINE).group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no email to {to}: {[m['To'] for m in server_mail()]}")
+
+
+def test_sign_up_set_home_on_the_map_and_switch_language(page, server_mail):
     page.goto("/")
     assert_accessible(page)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -38,6 +50,12 @@ def test_sign_up_set_home_on_the_map_and_switch_language(page):
     page.locator("form").filter(has=page.locator("#id_password1")).locator(
         "button[type=submit]"
     ).click()
+    # The code emailed to the address, typed on the next page.
+    page.locator("#id_code").fill(emailed_code(server_mail, "grace@example.org"))
+    assert_accessible(page)
+    page.locator("form").filter(has=page.locator("#id_code")).locator(
+        "button[type=submit]"
+    ).first.click()
 
     expect(page).to_have_url(re.compile(r"/profile/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon profil")

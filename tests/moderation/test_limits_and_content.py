@@ -35,7 +35,9 @@ def _post_request(client, title="Des courses", description=""):
 
 def _established(user):
     User.objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=60))
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     user.refresh_from_db()
     return user
 
@@ -68,6 +70,7 @@ def test_an_unverified_email_counts_as_new_and_limits_messages(
     settings.NEW_ACCOUNT_MESSAGES_PER_MINUTE = 4
     bruno = conversation.volunteer
     User.objects.filter(pk=bruno.pk).update(date_joined=timezone.now() - timedelta(days=60))
+    EmailAddress.objects.filter(user=bruno).update(verified=False)
     as_bruno = api_for(bruno)
     statuses = [
         as_bruno.post(
