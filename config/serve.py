@@ -3,6 +3,7 @@
 - An oversized frame closes with 1009 (DESIGN.md, "Close codes"). Autobahn,
   under daphne, fails such a connection by dropping the TCP connection
   (`failByDrop`); with it off, it sends the 1009 close frame first.
+- A frame for a client that has just left is dropped, not an exception.
 - A client that stops reading cannot make the server hold an unbounded
   backlog. Daphne writes every frame to the socket's buffer without
   back-pressure; once more than WRITE_BUFFER_LIMIT bytes wait there, the
@@ -32,6 +33,11 @@ def buffered_bytes(transport) -> int:
 
 class BoundedWebSocketProtocol(WebSocketProtocol):
     def serverSend(self, content, binary=False):
+        if self.state not in (self.STATE_OPEN, self.STATE_CONNECTING):
+            # The client left while events for it were in flight: nothing to
+            # deliver (it asks for `sync` when it comes back). Autobahn would
+            # raise, and the consumer die with a traceback.
+            return
         super().serverSend(content, binary)
         if self.transport is not None and buffered_bytes(self.transport) > WRITE_BUFFER_LIMIT:
             logger.info("websocket %s too slow to read: aborted", self.client_addr)
