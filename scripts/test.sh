@@ -83,16 +83,43 @@ export DJANGO_DEBUG=1
 export TASKS_IN_PROCESS=0
 status=0
 
-banner "suite 1/2: PostGIS + Redis channel layer"
-DATABASE_URL="postgis://entraide:entraide@127.0.0.1:$PG_PORT/entraide" \
-REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
-ENTRAIDE_EXPECT_BACKEND=postgis \
-    $PY -m pytest "$@" || { status=1; echo "FAILED: suite on PostGIS"; }
+postgis_suite() {
+    DATABASE_URL="postgis://entraide:entraide@127.0.0.1:$PG_PORT/entraide" \
+    REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+    ENTRAIDE_EXPECT_BACKEND=postgis \
+        $PY -m pytest "$@"
+}
 
-banner "suite 2/2: SpatiaLite + in-memory channel layer"
-DATABASE_URL="spatialite:///$work/entraide.sqlite3" \
-ENTRAIDE_EXPECT_BACKEND=spatialite \
-    $PY -m pytest "$@" || { status=1; echo "FAILED: suite on SpatiaLite"; }
+spatialite_suite() {
+    DATABASE_URL="spatialite:///$work/entraide.sqlite3" \
+    ENTRAIDE_EXPECT_BACKEND=spatialite \
+        $PY -m pytest "$@"
+}
+
+if [ "${PARALLEL:-1}" = 1 ]; then
+    # Both suites at once: much of each is waiting (servers, browsers,
+    # websockets), so two cores do both in little more than the time of one.
+    # Each one's output is shown whole once it ends; PARALLEL=0 runs them
+    # one after the other, live.
+    banner "suites 1/2 (PostGIS + Redis channel layer) and 2/2 (SpatiaLite + in-memory layer), in parallel"
+    postgis_suite "$@" >"$work/postgis.log" 2>&1 &
+    postgis_pid=$!
+    spatialite_suite "$@" >"$work/spatialite.log" 2>&1 &
+    spatialite_pid=$!
+    wait "$postgis_pid"; postgis_status=$?
+    wait "$spatialite_pid"; spatialite_status=$?
+    banner "suite 1/2: PostGIS + Redis channel layer"
+    cat "$work/postgis.log"
+    [ $postgis_status -eq 0 ] || { status=1; echo "FAILED: suite on PostGIS"; }
+    banner "suite 2/2: SpatiaLite + in-memory channel layer"
+    cat "$work/spatialite.log"
+    [ $spatialite_status -eq 0 ] || { status=1; echo "FAILED: suite on SpatiaLite"; }
+else
+    banner "suite 1/2: PostGIS + Redis channel layer"
+    postgis_suite "$@" || { status=1; echo "FAILED: suite on PostGIS"; }
+    banner "suite 2/2: SpatiaLite + in-memory channel layer"
+    spatialite_suite "$@" || { status=1; echo "FAILED: suite on SpatiaLite"; }
+fi
 
 if [ $status -eq 0 ]; then banner "all checks passed on PostGIS and SpatiaLite"; fi
 exit $status
