@@ -1,7 +1,7 @@
 """/api/v1/conversations, messages (REST fallback of the websocket), ws-ticket."""
 
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from chat import selectors, services
 from chat.tickets import TICKET_SECONDS, ticket_issue
-from config.api import StrictSerializer, django_validation_errors
+from config.api import KeptTextField, QuerySerializer, StrictSerializer, django_validation_errors
 
 
 class MessageSerializer(serializers.Serializer):
@@ -48,12 +48,14 @@ class ConversationSerializer(serializers.Serializer):
 
 
 class MessageCreateSerializer(StrictSerializer):
-    body = serializers.CharField(max_length=services.MAX_BODY, trim_whitespace=False)
+    body = KeptTextField(max_length=services.MAX_BODY)
     client_id = serializers.CharField(max_length=64)
 
 
-class AfterSerializer(StrictSerializer):
-    after = serializers.IntegerField(min_value=0, required=False, default=0)
+class AfterSerializer(QuerySerializer):
+    after = serializers.IntegerField(
+        min_value=0, required=False, default=0, help_text="Messages with a larger id."
+    )
 
 
 class ConversationListView(APIView):
@@ -67,7 +69,7 @@ class ConversationListView(APIView):
 
 class MessageListView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("after", int, description="Messages with a larger id.")],
+        parameters=[AfterSerializer],
         responses=inline_serializer(
             "MessagePage",
             {"results": MessageSerializer(many=True), "has_more": serializers.BooleanField()},
@@ -103,7 +105,7 @@ class MessageListView(APIView):
                     user=request.user, conversation_id=pk, **data.validated_data
                 )
         except services.RateLimited:
-            raise Throttled(detail="Too many messages: wait a moment.") from None
+            raise Throttled(detail=gettext("Too many messages: wait a moment.")) from None
         return Response(
             MessageSerializer(message).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

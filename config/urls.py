@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from config import views
 
 urlpatterns = [
     path("", include("requests_board.urls")),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: anything else under /api/ is the API's JSON 404, even in development mode.
+    re_path(r"^api/", views.api_not_found),
 ]
 
 handler400 = "config.views.bad_request"

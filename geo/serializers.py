@@ -1,6 +1,7 @@
 """The API's representation of points."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from config.api import StrictSerializer
@@ -10,13 +11,17 @@ from geo.points import lat_lng, point_from_lat_lng
 class LatLngSerializer(StrictSerializer):
     """{"lat": 48.85, "lng": 2.37} in, a validated Point out."""
 
-    lat = serializers.FloatField(help_text="Latitude, -90 to 90 (WGS 84).")
-    lng = serializers.FloatField(help_text="Longitude, -180 to 180 (WGS 84).")
+    lat = serializers.FloatField(
+        min_value=-90, max_value=90, help_text="Latitude, -90 to 90 (WGS 84)."
+    )
+    lng = serializers.FloatField(
+        min_value=-180, max_value=180, help_text="Longitude, -180 to 180 (WGS 84)."
+    )
 
     def validate(self, attrs):
         # A PATCH makes nested serializers partial too: insist on both halves.
         missing = {
-            name: ["This field is required."] for name in ("lat", "lng") if name not in attrs
+            name: [_("This field is required.")] for name in ("lat", "lng") if name not in attrs
         }
         if missing:
             raise serializers.ValidationError(missing)

@@ -112,16 +112,22 @@ class ActionSerializer(serializers.Serializer):
     target_id = serializers.IntegerField()
     target_user = serializers.IntegerField(source="target_user_id", allow_null=True)
     report = serializers.IntegerField(source="report_id", allow_null=True)
-    zone = serializers.CharField(source="zone.name", default=None)
+    zone = serializers.CharField(source="zone.name", default=None, allow_null=True)
     reason = serializers.CharField()
     until = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 
 
 class ActionCreateSerializer(StrictSerializer):
-    action = serializers.ChoiceField(choices=ActionKind.choices)
+    action = serializers.ChoiceField(
+        choices=ActionKind.choices,
+        help_text="hide and restore act on content, not on a person; the others on the "
+        "content's author (400 if it has none any more).",
+    )
     reason = serializers.CharField(max_length=2000)
-    days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+    days = serializers.IntegerField(
+        min_value=1, max_value=365, required=False, help_text="Required to suspend (else 400)."
+    )
 
 
 class ModerationReportListView(APIView):
@@ -163,7 +169,9 @@ class ModerationActionCreateView(APIView):
         request=ActionCreateSerializer,
         responses={201: ActionSerializer},
         description="Acts on a report of the caller's zones (404 outside them, 403 for "
-        "non-moderators); written to the audit log.",
+        "non-moderators); written to the audit log. 400 when the action does not fit the "
+        "target (`fields.action`), when a suspension has no `days`, or when the reported "
+        "content is gone (`fields.report`).",
     )
     def post(self, request, pk):
         selectors.report_for_moderator(moderator=request.user, report_id=pk)

@@ -1,9 +1,19 @@
 """/api/v1/auth/*, /api/v1/me: thin views over neighbors.services and selectors."""
 
+import logging
+import time
+
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -56,6 +66,44 @@ class TokenRequestSerializer(StrictSerializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
 
+# "This address has an account" answers of the sign-up API, per client IP and
+# per address: (how many, per seconds) before they turn into 429s, so that a
+# list of addresses cannot be checked against the app (issue 10, finding 9).
+# settings.API_SIGNUP_TAKEN_EMAIL_LIMITS may override them.
+TAKEN_EMAIL_LIMITS = {"ip": (5, 3600), "email": (3, 3600)}
+logger = logging.getLogger(__name__)
+
+
+def _email_taken(exc: DjangoValidationError) -> bool:
+    errors = getattr(exc, "error_dict", {}).get("email", [])
+    return any(error.code == "email_taken" for error in errors)
+
+
+def _taken_email_wait(request, email: str) -> int | None:
+    """Counts one more "email taken" answer for this client and this
+    address; the seconds to wait if either is over its limit, else None.
+    The counters live in the cache (Redis in the scaled setup, shared by
+    every worker); if it is down the answer goes out as before."""
+    limits = getattr(settings, "API_SIGNUP_TAKEN_EMAIL_LIMITS", TAKEN_EMAIL_LIMITS)
+    # Keyed, so that the cache holds no address in a recoverable form.
+    address = salted_hmac("signup-taken-email", email.strip().lower()).hexdigest()
+    client = request.META.get("REMOTE_ADDR") or "unknown"
+    now = int(time.time())
+    wait = None
+    for kind, ident in (("ip", client), ("email", address)):
+        allowed, seconds = limits[kind]
+        key = f"signup-taken:{kind}:{ident}:{now // seconds}"
+        try:
+            cache.add(key, 0, timeout=seconds + 5)
+            count = cache.incr(key)
+        except Exception:  # the cache being down must not stop sign-ups
+            logger.warning("sign-up counters unavailable", exc_info=True)
+            continue
+        if count > allowed:
+            wait = max(wait or 0, seconds - now % seconds)
+    return wait
+
+
 class SignupView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -67,15 +115,38 @@ class SignupView(APIView):
         responses={
             201: inline_serializer(
                 "SignupResult", {"token": serializers.CharField(), "user": MeSerializer()}
-            )
+            ),
+            400: OpenApiResponse(
+                description="Invalid input: `fields` has a list of messages per field. An "
+                "address that already has an account is refused here, in `fields.email`."
+            ),
+            429: OpenApiResponse(
+                description="Too many attempts: try again later (`Retry-After`). Besides the "
+                "overall sign-up rate, refusals because an address already has an account are "
+                "counted per client and per address: past a few an hour, further ones are 429 "
+                "instead, so that a list of addresses cannot be checked against the app."
+            ),
         },
+        description="Creates an account and returns its API token; the address gets an email "
+        "to verify it. An address that already has an account is refused (400, "
+        "`fields.email`) only a few times an hour per client and per address, then 429.",
     )
     def post(self, request):
         data = SignupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with django_validation_errors(), transaction.atomic():
-            user = services.user_signup(**data.validated_data, request=request._request)
-            token = services.user_api_token(user=user)
+        try:
+            with transaction.atomic():
+                user = services.user_signup(**data.validated_data, request=request._request)
+                token = services.user_api_token(user=user)
+        except DjangoValidationError as exc:
+            if _email_taken(exc):
+                wait = _taken_email_wait(request, data.validated_data["email"])
+                if wait is not None:
+                    raise Throttled(
+                        wait=wait, detail=_("Too many attempts: try again later.")
+                    ) from None
+            with django_validation_errors():
+                raise
         user = selectors.user_profile_get(user=user)
         return Response(
             {"token": token, "user": MeSerializer(user).data}, status=status.HTTP_201_CREATED
@@ -102,14 +173,35 @@ class TokenView(APIView):
         )
         if user is None:
             return Response(
-                {"error": "invalid_credentials", "detail": "Wrong email or password."},
+                {"error": "invalid_credentials", "detail": _("Wrong email or password.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response({"token": services.user_api_token(user=user)})
 
 
 class EraseSerializer(StrictSerializer):
-    password = serializers.CharField(trim_whitespace=False)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class BodyOnDeleteSchema(AutoSchema):
+    """drf-spectacular documents no body on DELETE; DELETE /me has one."""
+
+    def _get_request_body(self, direction="request"):
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
+def _schema_class(schema_class):
+    def decorate(method):
+        method.schema = schema_class
+        return method
+
+    return decorate
 
 
 class MeView(APIView):
@@ -127,9 +219,13 @@ class MeView(APIView):
 
     @extend_schema(
         request=EraseSerializer,
-        responses={204: None},
+        responses={
+            204: None,
+            400: OpenApiResponse(description="No password, or not the caller's (`fields`)."),
+        },
         description="Erases the caller's account, irreversibly; the password confirms it.",
     )
+    @_schema_class(BodyOnDeleteSchema)
     def delete(self, request):
         data = EraseSerializer(data=request.data)
         data.is_valid(raise_exception=True)

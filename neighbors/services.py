@@ -36,7 +36,9 @@ def user_signup(*, email: str, password: str, display_name: str, request=None) -
     display_name = display_name.strip()
     errors = {}
     if User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [_("An account already uses this email address.")]
+        errors["email"] = [
+            ValidationError(_("An account already uses this email address."), code="email_taken")
+        ]
     if not display_name:
         errors["display_name"] = [_("Tell your neighbours what to call you.")]
     try:

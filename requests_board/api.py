@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
@@ -17,8 +17,11 @@ from requests_board.serializers import (
     HelpRequestCreateSerializer,
     HelpRequestSerializer,
     MapQuerySerializer,
+    NearbyHelpRequestSerializer,
+    NearbyOfferSerializer,
     NearbyQuerySerializer,
     OfferCreateSerializer,
+    OfferNearbyQuerySerializer,
     OfferSerializer,
     ResponseCreateSerializer,
     ResponseSerializer,
@@ -95,23 +98,17 @@ class HelpRequestDetailView(APIView):
         return Response(_request_data(request, help_request))
 
 
-NEARBY_PARAMETERS = [
-    OpenApiParameter("page", int, description="1-based; at most 50 results a page."),
-    OpenApiParameter("category", str, description="A category slug."),
-    OpenApiParameter("urgency", str, enum=["low", "normal", "high"]),
-    OpenApiParameter("band", str, enum=["under_500m", "about_1km", "about_2km", "about_3km"]),
-]
-
-
 class HelpRequestNearbyView(APIView):
     @extend_schema(
-        parameters=NEARBY_PARAMETERS,
+        parameters=[NearbyQuerySerializer],
+        description="Open requests near the caller's home, nearest first. 400 (`fields.home`) "
+        "while the caller has no home.",
         responses=inline_serializer(
             "NearbyRequests",
             {
                 "page": serializers.IntegerField(),
                 "has_next": serializers.BooleanField(),
-                "results": HelpRequestSerializer(many=True),
+                "results": NearbyHelpRequestSerializer(many=True),
             },
         ),
     )
@@ -196,18 +193,20 @@ class OfferListView(APIView):
 
 class OfferNearbyView(APIView):
     @extend_schema(
-        parameters=NEARBY_PARAMETERS[:2],
+        parameters=[OfferNearbyQuerySerializer],
+        description="Active offers near the caller's home, nearest first. 400 (`fields.home`) "
+        "while the caller has no home.",
         responses=inline_serializer(
             "NearbyOffers",
             {
                 "page": serializers.IntegerField(),
                 "has_next": serializers.BooleanField(),
-                "results": OfferSerializer(many=True),
+                "results": NearbyOfferSerializer(many=True),
             },
         ),
     )
     def get(self, request):
-        query = _query(NearbyQuerySerializer, request)
+        query = _query(OfferNearbyQuerySerializer, request)
         category = query.get("category")
         with service_errors():
             page = selectors.offers_nearby(
@@ -222,10 +221,7 @@ class MapView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("bbox", str, required=True, description="minLng,minLat,maxLng,maxLat"),
-            OpenApiParameter("zoom", int, required=True),
-        ],
+        parameters=[MapQuerySerializer],
         responses={
             200: inline_serializer(
                 "FeatureCollection",

@@ -4,10 +4,12 @@ points) or, for those selectors allow, geo.points.lat_lng (exact points)."""
 import math
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.api import StrictSerializer
+from config.api import QuerySerializer, StrictSerializer
 from geo.points import lat_lng
 from geo.public import public_place
 from geo.serializers import LatLngSerializer
@@ -81,6 +83,16 @@ class HelpRequestSerializer(serializers.Serializer):
         return data
 
 
+class NearbyHelpRequestSerializer(HelpRequestSerializer):
+    """A result of GET /requests/nearby, for the schema: matches_data adds
+    these to HelpRequestSerializer's fields."""
+
+    distance_label = serializers.CharField(help_text="The distance band, in words.")
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why it is shown, in words."
+    )
+
+
 def matches_data(matches, *, context, item_serializer) -> list[dict]:
     """Nearby results: the items serialized in one pass (one serializer for
     the page, not one per row), plus band, minutes and reasons."""
@@ -97,26 +109,35 @@ def matches_data(matches, *, context, item_serializer) -> list[dict]:
     return items
 
 
+PUBLISH_ANYWAY_HELP = (
+    "Text that seems to hold a phone number, an email or a street address is refused "
+    '(400, error "personal_data") unless this is true; it is then published and flagged to '
+    "moderators."
+)
+
+
 class HelpRequestCreateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     category = serializers.SlugRelatedField(slug_field="slug", queryset=HelpCategory.objects.all())
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     location = LatLngSerializer()
-    needed_by = serializers.DateField(required=False, allow_null=True)
+    needed_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Today or later (in the server's time zone); a date in the past is refused "
+        "(400).",
+    )
     max_distance_m = serializers.IntegerField(
         min_value=100, max_value=3000, required=False, allow_null=True
     )
     publish_anyway = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="Text that seems to hold a phone number, an email or a street address is "
-        "refused (400) unless this is true; it is then published and flagged to moderators.",
+        required=False, default=False, help_text=PUBLISH_ANYWAY_HELP
     )
 
     def validate_needed_by(self, value):
         if value is not None and value < timezone.localdate():
-            raise serializers.ValidationError("This date is in the past.")
+            raise serializers.ValidationError(_("This date is in the past."))
         return value
 
 
@@ -163,6 +184,17 @@ class OfferSerializer(serializers.Serializer):
         return [category.slug for category in obj.categories.all()]
 
 
+class NearbyOfferSerializer(OfferSerializer):
+    """A result of GET /offers/nearby, for the schema (see matches_data)."""
+
+    distance_band = serializers.CharField()
+    distance_label = serializers.CharField(help_text="The distance band, in words.")
+    walk_minutes = serializers.IntegerField()
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why it is shown, in words."
+    )
+
+
 class OfferCreateSerializer(StrictSerializer):
     categories = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=HelpCategory.objects.all(), allow_empty=False
@@ -173,52 +205,69 @@ class OfferCreateSerializer(StrictSerializer):
     availability = serializers.CharField(max_length=200, required=False, allow_blank=True)
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     publish_anyway = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="Text that seems to hold a phone number, an email or a street address is "
-        "refused (400) unless this is true; it is then published and flagged to moderators.",
+        required=False, default=False, help_text=PUBLISH_ANYWAY_HELP
     )
 
 
-class NearbyQuerySerializer(StrictSerializer):
-    page = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=1)
+class OfferNearbyQuerySerializer(QuerySerializer):
+    page = serializers.IntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        default=1,
+        help_text="1-based; at most 50 results a page.",
+    )
     category = serializers.SlugRelatedField(
         slug_field="slug", queryset=HelpCategory.objects.all(), required=False
     )
+
+
+class NearbyQuerySerializer(OfferNearbyQuerySerializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     band = serializers.ChoiceField(
         choices=["under_500m", "about_1km", "about_2km", "about_3km"], required=False
     )
 
 
-class MapQuerySerializer(StrictSerializer):
-    bbox = serializers.CharField(help_text="minLng,minLat,maxLng,maxLat")
+_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+BBOX_MESSAGE = _("Four numbers: minLng,minLat,maxLng,maxLat.")
+
+
+class MapQuerySerializer(QuerySerializer):
+    bbox = serializers.CharField(
+        trim_whitespace=False,  # the pattern is the whole value
+        help_text="minLng,minLat,maxLng,maxLat: longitudes from -180 to 180, latitudes from "
+        "-90 to 90, each minimum below its maximum, at most 2 degrees of longitude by 1 of "
+        "latitude (otherwise 400).",
+        validators=[RegexValidator(f"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$", BBOX_MESSAGE)],
+    )
     zoom = serializers.IntegerField(min_value=0, max_value=22)
 
     def validate_bbox(self, value):
         parts = value.split(",")
         if len(parts) != 4:
-            raise serializers.ValidationError("Four numbers: minLng,minLat,maxLng,maxLat.")
+            raise serializers.ValidationError(BBOX_MESSAGE)
         try:
             min_lng, min_lat, max_lng, max_lat = (float(p) for p in parts)
         except ValueError:
-            raise serializers.ValidationError(
-                "Four numbers: minLng,minLat,maxLng,maxLat."
-            ) from None
+            raise serializers.ValidationError(BBOX_MESSAGE) from None
         if not all(math.isfinite(v) for v in (min_lng, min_lat, max_lng, max_lat)):
-            raise serializers.ValidationError("Coordinates must be finite numbers.")
+            raise serializers.ValidationError(_("Coordinates must be finite numbers."))
         if not (-180 <= min_lng <= 180 and -180 <= max_lng <= 180):
-            raise serializers.ValidationError("Longitudes are between -180 and 180.")
+            raise serializers.ValidationError(_("Longitudes are between -180 and 180."))
         if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-            raise serializers.ValidationError("Latitudes are between -90 and 90.")
+            raise serializers.ValidationError(_("Latitudes are between -90 and 90."))
         if min_lng >= max_lng or min_lat >= max_lat:
             raise serializers.ValidationError(
-                "The box is inverted or empty (min must be below max)."
+                _("The box is inverted or empty (min must be below max).")
             )
         max_dlng, max_dlat = settings.MAP_BBOX_MAX_SPAN
         if max_lng - min_lng > max_dlng or max_lat - min_lat > max_dlat:
             raise serializers.ValidationError(
-                f"The box is too large: at most {max_dlng} degrees of longitude "
-                f"by {max_dlat} of latitude."
+                _(
+                    "The box is too large: at most %(lng)s degrees of longitude "
+                    "by %(lat)s of latitude."
+                )
+                % {"lng": max_dlng, "lat": max_dlat}
             )
         return (min_lng, min_lat, max_lng, max_lat)

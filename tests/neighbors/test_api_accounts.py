@@ -8,6 +8,14 @@ pytestmark = pytest.mark.django_db
 SIGNUP = {"email": "Nadia@Example.org", "password": "pommes-et-poires-42", "display_name": "Nadia"}
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing is no part of what is tested here, and with Django's default
+    (PBKDF2) ten token attempts took over a minute on a busy machine, so
+    the "10 a minute" limit was never reached."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def test_signup_returns_a_token_and_the_user(api, mailoutbox):
     response = api.post("/api/v1/auth/signup", SIGNUP, format="json")
     assert response.status_code == 201, response.content
@@ -121,7 +129,7 @@ def test_openapi_schema_and_docs(api):
 
 
 def test_unknown_api_paths_answer_json(api):
-    response = api.get("/api/v1/requests/null,null")
+    response = api.get("/api/v1/requests/null,null", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response.json() == {"error": "not_found", "detail": "Not found."}
 
@@ -138,3 +146,88 @@ def test_lists_must_be_lists(api_for, resident):
     response = api_for(resident).patch("/api/v1/me", {"skills": {}}, format="json")
     assert response.status_code == 400
     assert "skills" in response.json()["fields"]
+
+
+# --- Sign-up does not let a list of addresses be checked (issue 10, finding 9) ---------
+
+
+def _signup(api, email, ip="203.0.113.7", **changes):
+    return api.post(
+        "/api/v1/auth/signup",
+        {**SIGNUP, "email": email, **changes},
+        format="json",
+        REMOTE_ADDR=ip,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+@pytest.fixture
+def taken(db):
+    from tests.factories import UserFactory
+
+    return [UserFactory(email=f"taken{n}@example.org") for n in range(8)]
+
+
+def test_taken_addresses_from_one_client_turn_into_429s(api, taken):
+    answers = [_signup(api, user.email) for user in taken]
+    codes = [a.status_code for a in answers]
+    assert codes[:5] == [400] * 5, codes  # a few honest mistakes are answered
+    assert all("email" in a.json()["fields"] for a in answers[:5])
+    assert codes[5:] == [429] * 3, codes
+    refused = answers[5]
+    assert refused.json()["error"] == "throttled"
+    assert "email" not in refused.json().get("fields", {})
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert User.objects.count() == len(taken)
+
+
+def test_one_taken_address_from_many_clients_turns_into_429s(api, taken):
+    email = taken[0].email.upper()
+    codes = [_signup(api, email, ip=f"198.51.100.{n}").status_code for n in range(6)]
+    assert codes == [400, 400, 400, 429, 429, 429], codes
+
+
+def test_new_addresses_still_sign_up_after_the_limit(api, taken, mailoutbox):
+    for user in taken:
+        _signup(api, user.email)
+    assert _signup(api, taken[0].email).status_code == 429
+    created = _signup(api, "someone-new@example.org")
+    assert created.status_code == 201, created.content
+    assert User.objects.filter(email="someone-new@example.org").exists()
+    # Other mistakes are never counted: a weak password is still a 400.
+    weak = _signup(api, "another-new@example.org", password="123")
+    assert weak.status_code == 400 and "password" in weak.json()["fields"]
+
+
+def test_other_clients_and_addresses_are_not_held_back(api, taken):
+    for user in taken[:6]:
+        _signup(api, user.email)
+    assert _signup(api, taken[6].email).status_code == 429
+    assert _signup(api, taken[6].email, ip="192.0.2.1").status_code == 400
+
+
+def test_the_counters_are_in_the_shared_cache_without_the_address(api, taken):
+    """Django's cache: Redis in the scaled setup, so every worker sees the
+    same counts. The address is keyed by an HMAC, not stored as is."""
+    import time
+
+    from django.core.cache import cache
+    from django.utils.crypto import salted_hmac
+
+    before = int(time.time()) // 3600
+    _signup(api, taken[0].email)
+    windows = {before, int(time.time()) // 3600}
+    address = salted_hmac("signup-taken-email", taken[0].email).hexdigest()
+    assert taken[0].email not in address
+    assert any(cache.get(f"signup-taken:ip:203.0.113.7:{w}") == 1 for w in windows)
+    assert any(cache.get(f"signup-taken:email:{address}:{w}") == 1 for w in windows)
+
+
+def test_signup_schema_documents_the_429(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    signup = schema["paths"]["/api/v1/auth/signup"]["post"]
+    assert "per address" in signup["description"]
+    assert "per client and per address" in signup["responses"]["429"]["description"]
+    assert signup["responses"]["429"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }

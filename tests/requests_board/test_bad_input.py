@@ -164,3 +164,55 @@ def test_forms_reject_bad_input_without_saving(client, resident):
         assert response.status_code == 400
         assert b'role="alert"' in response.content
     assert not HelpRequest.objects.exists()
+
+
+# --- What the schema says is what passes (issue 10, finding 4) ---------------------------
+
+
+def test_today_is_not_in_the_past(api_for, resident):
+    from django.utils import timezone
+
+    payload = {**GOOD, "needed_by": timezone.localdate().isoformat()}
+    response = api_for(resident).post("/api/v1/requests", payload, format="json")
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["bbox=&zoom=16", "zoom=16", "bbox=2.3,48.8,2.4,48.9", "bbox=2.3,48.8,2.4,48.9&zoom=23"],
+)
+def test_map_queries_the_schema_forbids_are_400s(api, query):
+    response = api.get(f"/api/v1/map?{query}")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    "query", ["page=0", "page=1001", "page=2.0", "category=", "category=nope", "urgency=high"]
+)
+def test_offer_queries_the_schema_forbids_are_400s(api_for, volunteer, query):
+    """Offers take page and category only (urgency is for requests)."""
+    response = api_for(volunteer).get(f"/api/v1/offers/nearby?{query}")
+    assert response.status_code == 400, response.content
+
+
+def test_offer_queries_the_schema_allows_pass(api_for, volunteer):
+    response = api_for(volunteer).get("/api/v1/offers/nearby?page=2&category=groceries")
+    assert response.status_code == 200, response.content
+    assert response.json()["page"] == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"categories": [1]}, "categories"),
+        ({"categories": ["pets"], "radius_m": "500"}, "radius_m"),
+        ({"categories": ["pets"], "note": 42}, "note"),
+        ({"categories": ["pets"], "publish_anyway": "true"}, "publish_anyway"),
+    ],
+)
+def test_offers_refuse_values_of_another_json_type(api_for, volunteer, payload, field):
+    response = api_for(volunteer).post("/api/v1/offers", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+    assert not VolunteerOffer.objects.exists()
