@@ -2,7 +2,7 @@
 server, and against a hand-written relay as the ceiling.
 
 For each configuration: a fresh database (SpatiaLite file, or a throwaway
-PostgreSQL + PostGIS cluster) holding N pairs (a requester, a volunteer who
+PostgreSQL + PostGIS cluster; or the one --database-url names) holding N pairs (a requester, a volunteer who
 responded to their request, the conversation, a DRF token each; written with
 the ORM by bench/_chat_population.py), the server(s) started as deployed,
 then load-driver processes (bench/_chat_driver.py, `websockets` asyncio
@@ -80,6 +80,17 @@ CONFIGS = {
 }
 DEFAULT_CONFIGS = "daphne,uvicorn,redis2,relay"
 DEFAULT_RATES = "200,500,1000,2000,3000,4000,6000,8000,12000"
+# --quick: a smoke run (tests/bench/test_bench_smoke.py): every part once, a
+# few sockets, one low rate.
+QUICK = {
+    "pairs": 20,
+    "rates": "100",
+    "duration": 2.0,
+    "warm_seconds": 1.0,
+    "drain": 3.0,
+    "final_drain": 3.0,
+    "idle_seconds": 1.0,
+}
 ORIGIN = "http://127.0.0.1"
 MB = 1024 * 1024
 
@@ -134,16 +145,16 @@ def run_child(args: list, env: dict, stdin: str | None = None, what: str = "") -
 
 
 def migrate_and_populate(env: dict, pairs: int) -> list[dict]:
-    started = time.perf_counter()
-    run_child([ROOT / "manage.py", "migrate", "--no-input", "-v", "0"], env, what="migrate")
-    migrated = time.perf_counter() - started
+    """One child process: migrate (a no-op on an up-to-date database), then the pairs."""
     out = run_child(
-        [Path(__file__).with_name("_chat_population.py"), "populate", pairs], env, what="populate"
+        [Path(__file__).with_name("_chat_population.py"), "populate", pairs],
+        env,
+        what="migrate + populate",
     )
     answer = json.loads(out)
     print(
-        f"  migrate {migrated:.1f} s; {pairs} pairs (users, requests, responses, "
-        f"conversations, tokens) {answer['seconds']:.1f} s",
+        f"  migrate {answer['migrate_seconds']:.1f} s; {pairs} pairs (users, requests, "
+        f"responses, conversations, tokens) {answer['seconds']:.1f} s",
         flush=True,
     )
     return answer["pairs"]
@@ -498,6 +509,10 @@ def describe(name: str, args) -> str:
         + ("fsync on" if args.pg_durable else "fsync off, synchronous_commit off")
         + ")"
     )
+    if args.database_url:
+        db += f" given by --database-url ({args.database_url.split('://')[0]})"
+        if spec["db"] == "postgis":
+            db += ", its CPU and memory not measured"
     mode = "DJANGO_DEBUG=1" if args.debug else "DJANGO_DEBUG=0"
     return f"{' + '.join(parts)}, {layer}, {db}, {mode}, CONN_MAX_AGE={args.conn_max_age}"
 
@@ -512,7 +527,9 @@ def run_config(name: str, args) -> dict:
     database_url = redis_url = None
     verify_env = None
     try:
-        if spec["db"] == "spatialite":
+        if spec["db"] and args.database_url:
+            database_url = args.database_url
+        elif spec["db"] == "spatialite":
             database_url = f"spatialite:///{work / 'chat.sqlite3'}"
         elif spec["db"] == "postgis":
             settings = ["max_connections=300"]
@@ -551,7 +568,10 @@ def run_config(name: str, args) -> dict:
 
         warm = drivers.ask_one(0, {"cmd": "warmup", "rounds": 5}, 120)
         result["warmup_messages"] = warm["sent"]
-        time.sleep(1.0)
+        # Pauses for memory and CPU to settle: 1 s, 2 s and 1 s at the default
+        # --idle-seconds 3, shorter with --quick.
+        settle = args.idle_seconds / 3
+        time.sleep(settle)
         result["idle_before"] = meter.idle(args.idle_seconds)
         if args.tickets_first and ticket_mode == "http":
             answers = drivers.ask_all({"cmd": "tickets"}, 300)
@@ -578,7 +598,7 @@ def run_config(name: str, args) -> dict:
             + (f" (failures: {dict(failures)})" if failures else ""),
             flush=True,
         )
-        time.sleep(2.0)
+        time.sleep(2 * settle)
         result["idle_connected"] = meter.idle(args.idle_seconds)
         before, after = result["idle_before"], result["idle_connected"]
         tickets = result.get("tickets")
@@ -633,7 +653,7 @@ def run_config(name: str, args) -> dict:
         result["acked_unique"] = len(set(acked_ids))
         drivers.close()
         drivers = None
-        time.sleep(1.0)
+        time.sleep(settle)
         result["rss_after_close"] = sum(meter.rss())
         for server in servers:
             server.stop()
@@ -837,7 +857,7 @@ def print_summary(results: list[dict]) -> None:
             f"  {r['config']:<14} highest passing {r.get('best_rate', 0):>6.0f} msg/s; "
             f"p99 at {first['rate']:.0f} msg/s {fmt(first['deliver']['p99'])} ms; "
             if first
-            else f"  {r['config']:<14} no step ran"
+            else f"  {r['config']:<14} no step ran; "
         )
         if idle:
             line += f"RSS idle with sockets {idle['rss_total'] / MB:.0f} MB (+{delta:.1f} MB)"
@@ -871,7 +891,19 @@ def parse_args():
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per step")
     parser.add_argument("--rates", default=DEFAULT_RATES, help="msg/s, comma separated")
     parser.add_argument("--pairs", type=int, default=500, help="conversations (2 sockets each)")
-    parser.add_argument("--quick", action="store_true", help="50 pairs, 2 s steps, short drains")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run: "
+        + ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in QUICK.items())
+        + " (options given explicitly still win)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="use this database (migrated first) instead of a fresh one: a spatialite:// "
+        "file or a postgis:// database, for a single configuration of that backend "
+        "(the relay may run alongside)",
+    )
     parser.add_argument("--drivers", type=int, default=2, help="load-driver processes")
     parser.add_argument(
         "--warm-seconds",
@@ -909,12 +941,8 @@ def parse_args():
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     if args.quick:
-        args.pairs = 50 if args.pairs == 500 else args.pairs
-        args.duration = 2.0 if args.duration == 10.0 else args.duration
-        args.drain = 3.0 if args.drain == 5.0 else args.drain
-        args.final_drain = 3.0 if args.final_drain == 10.0 else args.final_drain
-        args.idle_seconds = 1.0 if args.idle_seconds == 3.0 else args.idle_seconds
-        args.warm_seconds = 1.0 if args.warm_seconds == 5.0 else args.warm_seconds
+        parser.set_defaults(**QUICK)
+        args = parser.parse_args()
     args.rates = [float(r) for r in args.rates.split(",") if r]
     args.configs = [c for c in args.config.split(",") if c]
     unknown = [c for c in args.configs if c not in CONFIGS]
@@ -922,6 +950,14 @@ def parse_args():
         parser.error(f"unknown configuration(s): {', '.join(unknown)}")
     if args.relay_fault and args.configs != ["relay"]:
         parser.error("--relay-fault only with --config relay")
+    if args.database_url:
+        backend = "spatialite" if args.database_url.startswith("spatialite:") else "postgis"
+        with_db = [c for c in args.configs if CONFIGS[c]["db"]]
+        if len(with_db) != 1 or CONFIGS[with_db[0]]["db"] != backend:
+            parser.error(
+                f"--database-url ({backend}) needs exactly one {backend} configuration "
+                f"in --config, not {', '.join(with_db) or 'none'}"
+            )
     return args
 
 
@@ -953,6 +989,11 @@ def main() -> None:
         print(f"\nresults written to {args.json}")
     if interrupted:
         sys.exit(130)
+    failed = [r["config"] for r in results if "error" in r]
+    if failed:
+        # A step that misses its goals is a result; a run that breaks is not.
+        print(f"\nERROR: configuration(s) that did not run through: {', '.join(failed)}")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -58,13 +58,21 @@ from _stats import fmt, ratio, summary, table
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-NULL = "\\N"
 PARIS_BOX = (2.22, 48.81, 2.47, 48.91)
 # A 1024 x 768 pixel viewport at a zoom, in degrees (256-pixel tiles; the
 # latitude span shrinks by cos(lat) at Paris).
 VIEWPORT_TILES = (4.0, 3.0)
 COS_PARIS = math.cos(math.radians(48.86))
 LOAD_CHUNK = 100_000
+# --quick: a smoke run (tests/bench/test_bench_smoke.py), every part once, small.
+QUICK = {
+    "rows": 3000,
+    "users": 100,
+    "viewers": 20,
+    "db_iterations": 20,
+    "detail_iterations": 5,
+    "http_iterations": 10,
+}
 # The code measured: their hashes go in the results (the app changes over time).
 SOURCES = (
     "requests_board/selectors.py",
@@ -106,15 +114,11 @@ def configure_environment(database_url: str) -> None:
 
 
 def migrate() -> None:
+    """In this process (Django is set up): a no-op on an up-to-date database."""
+    from django.core.management import call_command
+
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise SystemExit(f"migrate failed:\n{result.stdout}{result.stderr}")
+    call_command("migrate", interactive=False, verbosity=0)
     print(f"migrate: {time.perf_counter() - started:.1f} s")
 
 
@@ -180,9 +184,43 @@ def create_people(spread: Spread, rng: random.Random, users: int, viewers: int):
     return people, offers
 
 
+# What the bench generates per help request, in the order of request_rows'
+# tuples; every other column comes from the model (bench/_columns.py).
+REQUEST_FIELDS = [
+    "id",
+    "author_id",
+    "category_id",
+    "title",
+    "urgency",
+    "location",
+    "public_location",
+    "needed_by",
+    "max_distance_m",
+    "created_at",
+    "expires_at",
+]
+REQUEST_FIXED = {"status": "open", "description": ""}
+CELL_FIELDS = ["level", "x", "y", "kind", "count", "sum_lat", "sum_lng"]
+
+
+def request_load():
+    from _columns import TableLoad
+
+    from requests_board.models import HelpRequest
+
+    return TableLoad(HelpRequest, REQUEST_FIELDS, REQUEST_FIXED)
+
+
+def cell_load():
+    from _columns import TableLoad
+
+    from requests_board.models import MapCell
+
+    return TableLoad(MapCell, CELL_FIELDS)
+
+
 def request_rows(n: int, first_id: int, spread: Spread, rng: random.Random, author_ids, now):
-    """(id, author, category, title, urgency, lng, lat, public lng, public lat,
-    needed_by, max_distance_m, created_at, expires_at) for n open requests."""
+    """n open requests, as tuples in REQUEST_FIELDS order (points as (lng, lat))."""
     from django.contrib.gis.geos import Point
 
     from geo.privacy import public_point
@@ -202,10 +240,8 @@ def request_rows(n: int, first_id: int, spread: Spread, rng: random.Random, auth
             category,
             rng.choice(TITLES.get(slug, TITLES["other"])),
             rng.choices(urgency_names, urgency_weights)[0],
-            lng,
-            lat,
-            public.x,
-            public.y,
+            (lng, lat),
+            (public.x, public.y),
             (now + timedelta(days=rng.randint(0, 6))).date() if rng.random() < 0.1 else None,
             rng.choice(MAX_DISTANCES) if rng.random() < 0.1 else None,
             created,
@@ -261,24 +297,17 @@ def load_postgis(rows, cells: CellCounter, report: dict) -> int:
             cursor.execute("SET session_replication_role = replica")
         except Exception as exc:  # noqa: BLE001 (not a superuser: keep the triggers)
             print(f"  (foreign key triggers kept: {exc})")
-        copy_sql = (
-            f"COPY {table} (id, author_id, category_id, title, description, urgency, location, "
-            "public_location, needed_by, max_distance_m, status, created_at, expires_at) "
-            "FROM STDIN"
-        )
+        requests = request_load()
+        copy_sql = requests.copy_sql()
+        encode = requests.copy_encoder()
+        report["columns"] = requests.describe()
         copy_s = 0.0
         count = 0
         started = time.perf_counter()
         buffer = io.StringIO()
         for row in rows:
-            rid, author, category, title, urgency, lng, lat, plng, plat, needed, max_d, c, e = row
-            buffer.write(
-                f"{rid}\t{author}\t{category}\t{title}\t\t{urgency}\t"
-                f"SRID=4326;POINT({lng!r} {lat!r})\tSRID=4326;POINT({plng!r} {plat!r})\t"
-                f"{needed.isoformat() if needed else NULL}\t{max_d if max_d else NULL}\topen\t"
-                f"{c.isoformat()}\t{e.isoformat()}\n"
-            )
-            cells.add("request", plng, plat)
+            buffer.write(encode(row))
+            cells.add("request", *row[6])
             count += 1
             if count % LOAD_CHUNK == 0:
                 buffer.seek(0)
@@ -310,13 +339,12 @@ def load_postgis(rows, cells: CellCounter, report: dict) -> int:
 
         started = time.perf_counter()
         buffer = io.StringIO()
-        for level, x, y, kind, n, sum_lat, sum_lng in cells.rows():
-            buffer.write(f"{level}\t{x}\t{y}\t{kind}\t{n}\t{sum_lat!r}\t{sum_lng!r}\n")
+        map_cells = cell_load()
+        encode = map_cells.copy_encoder()
+        for row in cells.rows():
+            buffer.write(encode(row))
         buffer.seek(0)
-        cursor.cursor.copy_expert(
-            "COPY requests_board_mapcell (level, x, y, kind, count, sum_lat, sum_lng) FROM STDIN",
-            buffer,
-        )
+        cursor.cursor.copy_expert(map_cells.copy_sql(), buffer)
         report["map_cells"] = len(cells.cells)
         report["map_cells_s"] = time.perf_counter() - started
 
@@ -331,48 +359,27 @@ def load_spatialite(rows, cells: CellCounter, report: dict) -> int:
 
     from geo.spatialite import spatial_indexes_ensure
 
-    adapt = connection.ops.adapt_datetimefield_value
+    requests, map_cells = request_load(), cell_load()
+    report["columns"] = requests.describe()
     count = 0
 
     def values():
         nonlocal count
+        params = requests.insert_encoder(connection)
         for row in rows:
-            rid, author, category, title, urgency, lng, lat, plng, plat, needed, max_d, c, e = row
-            cells.add("request", plng, plat)
+            cells.add("request", *row[6])
             count += 1
             if count % LOAD_CHUNK == 0:
                 print(f"  {count:,} rows", flush=True)
-            yield (
-                rid,
-                author,
-                category,
-                title,
-                urgency,
-                lng,
-                lat,
-                plng,
-                plat,
-                needed.isoformat() if needed else None,
-                max_d,
-                adapt(c),
-                adapt(e),
-            )
+            yield params(row)
 
     started = time.perf_counter()
     with transaction.atomic():
         connection.ensure_connection()
         raw = connection.connection.cursor()
+        raw.executemany(requests.insert_sql(), values())
         raw.executemany(
-            "INSERT INTO requests_board_helprequest (id, author_id, category_id, title, "
-            "description, urgency, location, public_location, needed_by, max_distance_m, "
-            "status, created_at, expires_at) VALUES (?, ?, ?, ?, '', ?, MakePoint(?, ?, 4326), "
-            "MakePoint(?, ?, 4326), ?, ?, 'open', ?, ?)",
-            values(),
-        )
-        raw.executemany(
-            "INSERT INTO requests_board_mapcell (level, x, y, kind, count, sum_lat, sum_lng) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            cells.rows(),
+            map_cells.insert_sql(), map(map_cells.insert_encoder(connection), cells.rows())
         )
     report["generate_and_insert_s"] = time.perf_counter() - started
     report["map_cells"] = len(cells.cells)
@@ -424,6 +431,9 @@ def load(args, report: dict):
         print(f"reusing {report['rows']:,} rows and {len(viewers)} viewers")
         return viewers
 
+    # Before anything is written: stops the run if a column cannot be filled.
+    request_load()
+    cell_load()
     rng = random.Random(args.seed)
     spread = Spread(args.seed)
     now = datetime.now(UTC)
@@ -467,6 +477,7 @@ FROM (
            r.public_location <-> %(home)s::geography AS d
     FROM requests_board_helprequest r
     WHERE r.status = 'open' AND r.expires_at > now() AND r.author_id <> %(viewer)s
+      AND NOT r.hidden AND NOT (r.author_id IN ({RESTRICTED}) AND r.author_id IS NOT NULL)
       AND ST_DWithin(r.public_location, %(home)s::geography, %(radius)s)
       AND (r.max_distance_m IS NULL
            OR ST_DWithin(r.location, %(home_public)s::geography, r.max_distance_m))
@@ -492,6 +503,7 @@ FROM (
            r.public_location <-> %(home)s::geography AS d
     FROM requests_board_helprequest r
     WHERE r.status = 'open' AND r.expires_at > now() AND r.author_id <> %(viewer)s
+      AND NOT r.hidden AND NOT (r.author_id IN ({RESTRICTED}) AND r.author_id IS NOT NULL)
       AND (r.max_distance_m IS NULL
            OR ST_DWithin(r.location, %(home_public)s::geography, r.max_distance_m))
     ORDER BY r.public_location <-> %(home)s::geography
@@ -522,6 +534,7 @@ WHERE r.id IN (
     WHERE f_table_name = 'requests_board_helprequest' AND f_geometry_column = 'public_location'
       AND search_frame = BuildMbr(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326))
   AND r.status = 'open' AND r.expires_at > %(now)s AND r.author_id <> %(viewer)s
+  AND NOT r.hidden AND NOT (r.author_id IN ({RESTRICTED_SL}) AND r.author_id IS NOT NULL)
   AND PtDistWithin(r.public_location, MakePoint(%(lng)s, %(lat)s, 4326), %(radius)s, 0)
   AND (r.max_distance_m IS NULL
        OR PtDistWithin(r.location, MakePoint(%(plng)s, %(plat)s, 4326), r.max_distance_m, 0))
@@ -545,6 +558,7 @@ SELECT r.id, r.title, r.urgency,
 FROM requests_board_helprequest r
 JOIN requests_board_helpcategory c ON c.id = r.category_id
 WHERE r.status = 'open' AND r.expires_at > now()
+  AND NOT r.hidden AND NOT (r.author_id IN ({RESTRICTED}) AND r.author_id IS NOT NULL)
   AND r.public_location && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)::geography
   AND ST_X(r.public_location::geometry) BETWEEN %(x0)s AND %(x1)s
   AND ST_Y(r.public_location::geometry) BETWEEN %(y0)s AND %(y1)s
@@ -555,7 +569,7 @@ PG_MAP_OFFERS = """
 SELECT o.id, ST_X(o.public_location::geometry), ST_Y(o.public_location::geometry), u.display_name
 FROM requests_board_volunteeroffer o
 JOIN neighbors_user u ON u.id = o.volunteer_id
-WHERE o.is_active
+WHERE o.is_active AND NOT o.hidden AND o.volunteer_id NOT IN ({RESTRICTED})
   AND o.public_location && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)::geography
   AND ST_X(o.public_location::geometry) BETWEEN %(x0)s AND %(x1)s
   AND ST_Y(o.public_location::geometry) BETWEEN %(y0)s AND %(y1)s
@@ -568,6 +582,21 @@ WHERE level = %(level)s AND kind IN ('request', 'offer')
   AND x BETWEEN %(cx0)s AND %(cx1)s AND y BETWEEN %(cy0)s AND %(cy1)s AND count > 0
 LIMIT %(cap)s
 """
+
+
+# The selector's visibility rules (selectors._open_requests, _active_offers):
+# not hidden by moderation, and not by an author under a sanction.
+RESTRICTED = (
+    "SELECT s.id FROM neighbors_user s WHERE s.banned_at IS NOT NULL OR s.suspended_until > now()"
+)
+RESTRICTED_SL = (
+    "SELECT s.id FROM neighbors_user s WHERE s.banned_at IS NOT NULL OR s.suspended_until > %(now)s"
+)
+PG_NEARBY, PG_NEARBY_KNN, PG_MAP_REQUESTS, PG_MAP_OFFERS = (
+    sql.replace("{RESTRICTED}", RESTRICTED)
+    for sql in (PG_NEARBY, PG_NEARBY_KNN, PG_MAP_REQUESTS, PG_MAP_OFFERS)
+)
+SL_NEARBY = SL_NEARBY.replace("{RESTRICTED_SL}", RESTRICTED_SL)
 
 
 def ewkt(point) -> str:
@@ -724,10 +753,12 @@ def suggested_page(viewer, page: int = 1):
     from django.utils import timezone
 
     from geo.distance import metres_between
+    from neighbors.models import User
     from requests_board.models import HelpRequest
 
     qs = (
-        HelpRequest.objects.filter(status="open", expires_at__gt=timezone.now())
+        HelpRequest.objects.filter(status="open", expires_at__gt=timezone.now(), hidden=False)
+        .exclude(author__in=User.objects.restricted())
         .exclude(author=viewer)
         .select_related("category", "author")
         .filter(
@@ -1012,6 +1043,7 @@ def measure_http(database_url: str, viewers, iterations: int, conn_max_age: int)
 
     def series(port: int, paths: list[str], warmup: int) -> list:
         requests = [[paths[i % len(paths)], auth[i % len(auth)]] for i in range(iterations)]
+        warmup = min(warmup, iterations)
         warm = [[paths[-1 - i % len(paths)], auth[-1 - i % len(auth)]] for i in range(warmup)]
         return http_series(port, requests, warm)
 
@@ -1193,6 +1225,11 @@ def print_report(results: dict) -> None:
         for label, value, ok in goals:
             print(f"  {'met   ' if ok else 'MISSED'} {label:<62} {fmt(value)}")
     results["goals"] = [{"goal": g, "value": v, "met": ok} for g, v, ok in goals]
+    if backend != "postgis":
+        print(
+            "\nnot measured on SpatiaLite: the map, HTTP and the goals "
+            "(their hand-written SQL and the server runs are PostGIS only)"
+        )
 
     for label, plan in results.get("nearby_plans", {}).items():
         for key, title in (
@@ -1248,7 +1285,18 @@ def parse_args():
     )
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--json", help="also write the results here")
-    return parser.parse_args()
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run: "
+        + ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in QUICK.items())
+        + " (options given explicitly still win)",
+    )
+    args = parser.parse_args()
+    if args.quick:
+        parser.set_defaults(**QUICK)
+        args = parser.parse_args()
+    return args
 
 
 def main() -> None:
@@ -1275,11 +1323,11 @@ def main() -> None:
             print(f"PostgreSQL on port {args.pg_port}: {time.perf_counter() - started:.1f} s")
             results["backend"] = "postgis"
         configure_environment(url)
-        migrate()
 
         import django
 
         django.setup()
+        migrate()
         from django.db import connection
         from django.utils import timezone
 

@@ -31,9 +31,7 @@ def _shape(response) -> str:
     return re.sub(r"[\w.+-]+@example\.org", "EMAIL", html)
 
 
-def test_a_taken_address_gets_the_same_answer_and_its_owner_an_email(
-    client, resident, mailoutbox
-):
+def test_a_taken_address_gets_the_same_answer_and_its_owner_an_email(client, resident, mailoutbox):
     fresh = _signup(client, "new.neighbour@example.org")
     assert fresh.status_code == 302
     fresh_page = client.get(fresh.url, HTTP_ACCEPT_LANGUAGE="en")
