@@ -47,8 +47,8 @@ def populate(pairs: int, seed: int = 20261126) -> list[dict]:
 
     from chat.models import Conversation
     from geo.privacy import public_point
-    from neighbors.models import User
-    from requests_board.models import HelpCategory, HelpRequest, Response
+    from neighbors.models import HelpCategory, User
+    from requests_board.models import HelpRequest, Response
 
     spread = Spread(seed)
     rng = random.Random(seed)

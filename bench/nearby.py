@@ -133,8 +133,8 @@ def create_people(spread: Spread, rng: random.Random, users: int, viewers: int):
     from rest_framework.authtoken.models import Token
 
     from geo.privacy import public_point
-    from neighbors.models import User
-    from requests_board.models import HelpCategory, VolunteerOffer
+    from neighbors.models import HelpCategory, User
+    from requests_board.models import VolunteerOffer
 
     category_ids = list(HelpCategory.objects.values_list("pk", flat=True))
     unusable = make_password(None)
@@ -224,7 +224,7 @@ def request_rows(n: int, first_id: int, spread: Spread, rng: random.Random, auth
     from django.contrib.gis.geos import Point
 
     from geo.privacy import public_point
-    from requests_board.models import HelpCategory
+    from neighbors.models import HelpCategory
 
     categories = list(HelpCategory.objects.values_list("pk", "slug"))
     urgency_names = [u for u, _w in URGENCIES]

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from chat import selectors, services
 from chat.tickets import TICKET_SECONDS, ticket_issue
-from config.api import KeptTextField, QuerySerializer, StrictSerializer, django_validation_errors
+from common.api import KeptTextField, QuerySerializer, StrictSerializer, django_validation_errors
 
 
 class MessageSerializer(serializers.Serializer):

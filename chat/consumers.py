@@ -2,7 +2,7 @@
 
 Thin: parse a frame, call a service or selector through
 database_sync_to_async, answer. Events from other connections arrive through
-the user's channel-layer group (chat.events.publish)."""
+the user's channel-layer group (realtime.events.publish)."""
 
 import logging
 
@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
 
 from chat import selectors, services
-from chat.events import user_group
 from chat.writer import writer
-from config.ids import as_id
-from config.json_input import JSONInputError, json_loads
+from common.ids import as_id
+from common.json_input import JSONInputError, json_loads
+from realtime.events import publish_now, user_group
 
 MAX_FRAME_BYTES = 64 * 1024
 SYNC_LIMIT = 500
@@ -146,9 +146,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if conversation.closed_at is not None:
             raise selectors.ConversationClosed
         other = conversation.other_participant_id(self.user.pk)
-        await self.channel_layer.group_send(
-            user_group(other),
-            {"type": "chat.typing", "conversation": conversation_id, "user": self.user.pk},
+        await publish_now(
+            [other], "chat.typing", {"conversation": conversation_id, "user": self.user.pk}
         )
 
     async def on_sync(self, content):

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chat.models import Conversation, Message, ReadState
-from config.ids import as_id
+from common.ids import as_id
 
 PAGE_SIZE = 100
 

@@ -1,5 +1,5 @@
 """Writes for the chat. A message is committed before it is acknowledged,
-and events leave only after commit (chat.events.publish)."""
+and events leave only after commit (realtime.events.publish)."""
 
 import logging
 from collections import Counter
@@ -9,9 +9,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.events import publish, publish_many
 from chat.models import Conversation, Message, ReadState
 from chat.selectors import (
     ConversationClosed,
@@ -19,10 +20,11 @@ from chat.selectors import (
     conversation_for_participant,
     message_payload,
 )
-from config.ids import MAX_ID, as_id
-from config.text import texts_check
-from moderation.limits import limit_take, new_accounts
-from moderation.sanctions import Restricted, restricted_among
+from common.ids import MAX_ID, as_id
+from common.text import texts_check
+from realtime.events import publish, publish_many
+from safety.limits import limit_take, new_accounts
+from safety.sanctions import Restricted, restricted_among
 
 MAX_BODY = 2000
 logger = logging.getLogger(__name__)
@@ -30,6 +32,40 @@ logger = logging.getLogger(__name__)
 
 class RateLimited(Exception):
     """Too many messages: slow down."""
+
+
+def conversations_follow_blocks(*, first_id: int, second_id: int, blocked: bool) -> None:
+    """The two people's conversations close while a block separates them and
+    reopen when none does (safety.services.blocks_changed). Conversations
+    only ever close because of a block."""
+    between = Q(requester_id=first_id, volunteer_id=second_id) | Q(
+        requester_id=second_id, volunteer_id=first_id
+    )
+    if blocked:
+        Conversation.objects.filter(between, closed_at__isnull=True).update(
+            closed_at=timezone.now()
+        )
+    else:
+        Conversation.objects.filter(between).update(closed_at=None)
+
+
+def response_conversation_start(*, response) -> Conversation:
+    """A volunteer's response (committed) opens the conversation between the
+    two neighbours and is its first message (requests_board.signals.
+    response_created). A retry finds both stored."""
+    conversation = conversation_open(request=response.request, volunteer=response.volunteer)
+    try:
+        message_send(
+            user=response.volunteer,
+            conversation_id=conversation.pk,
+            body=response.message,
+            client_id=f"response-{response.pk}",
+        )
+    except (RateLimited, Restricted, ValidationError):
+        # The response stands and the requester sees it on the request's page;
+        # the chat opens without it.
+        logger.info("response %s: first message not stored", response.pk, exc_info=True)
+    return conversation
 
 
 def conversation_open(*, request, volunteer) -> Conversation:
@@ -209,7 +245,7 @@ def _in_conversation_order(conversation_ids):
 
 def _within_rate(batch, indexes: list[int], results: list) -> list[int]:
     """The indexes each sender's rate allows, in order; RateLimited for the rest.
-    One count per sender and batch (moderation.limits: tighter for new accounts)."""
+    One count per sender and batch (safety.limits: tighter for new accounts)."""
     senders = {batch[index].user.pk: batch[index].user for index in indexes}
     wanted = Counter(batch[index].user.pk for index in indexes)
     new = new_accounts(senders.values())

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chat import selectors, services
-from moderation.selectors import blocks
+from safety.selectors import blocks
 
 
 @login_required

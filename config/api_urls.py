@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("requests_board.api_urls")),
     path("", include("chat.api_urls")),
     path("", include("moderation.api_urls")),
+    path("", include("data_rights.api_urls")),
 ]

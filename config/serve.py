@@ -9,7 +9,7 @@
   back-pressure; once more than WRITE_BUFFER_LIMIT bytes wait there, the
   connection is aborted (a close frame would wait behind the backlog) and
   its memory is freed. The client reconnects and asks for `sync`.
-  The channel layer bounds the other queue (chat.layers, 4408).
+  The channel layer bounds the other queue (realtime.layers, 4408).
 
 Otherwise daphne as it is, with the same options (scripts/serve passes them).
 """

@@ -54,11 +54,15 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # The project's apps, lowest layer first (docs/architecture.md).
+    "geo",
     "neighbors",
+    "safety",
     "requests_board",
     "chat",
-    "geo",
     "moderation",
+    "data_rights",
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -150,7 +154,7 @@ if REDIS_URL:
     # list-based layer left new sockets hanging; tests/chat/test_live_faults.py).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "chat.layers.BatchedRedisPubSubLayer",
+            "BACKEND": "realtime.layers.BatchedRedisPubSubLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "entraide"},
         }
     }
@@ -162,7 +166,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "chat.layers.LocalChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "realtime.layers.LocalChannelLayer"}}
     # Tickets and rate-limit counters live here: room for a busy server
     # (the default, 300 entries, evicted tickets at 500 connections).
     CACHES = {
@@ -219,7 +223,7 @@ IMPACT_GRID_M = env.int("IMPACT_GRID_M", default=1000)
 # Content reported by this many distinct people is hidden until reviewed.
 MODERATION_HIDE_AFTER_REPORTS = env.int("MODERATION_HIDE_AFTER_REPORTS", default=3)
 # Accounts younger than this, or whose email is not verified, are "new":
-# they get the tighter limits of ACTION_LIMITS (moderation.limits).
+# they get the tighter limits of ACTION_LIMITS (safety.limits).
 NEW_ACCOUNT_DAYS = env.int("NEW_ACCOUNT_DAYS", default=7)
 # (how many, per seconds) for each kind of write: established accounts, new ones.
 ACTION_LIMITS = {
@@ -349,9 +353,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["config.api.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.api.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("API_AUTH_RATE", default="10/min"),
         "signup": env.str("API_SIGNUP_RATE", default="20/hour"),
@@ -369,7 +373,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.schema_add_errors",
+        "common.api.schema_add_errors",
     ],
 }
 

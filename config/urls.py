@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("neighbors.urls")),
     path("", include("chat.urls")),
     path("", include("moderation.urls")),
+    path("", include("data_rights.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.api import StrictSerializer
+from common.api import StrictSerializer
 from geo.points import lat_lng, point_from_lat_lng
 
 

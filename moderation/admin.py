@@ -1,16 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from leaflet.admin import LeafletGeoAdmin
 
-from moderation.models import Block, ModerationAction, Moderator, Report, Zone
-
-
-@admin.register(Zone)
-class ZoneAdmin(LeafletGeoAdmin):
-    """Zones are drawn on the map (Leaflet widget)."""
-
-    list_display = ["name"]
-    search_fields = ["name"]
+from moderation.models import ModerationAction, Moderator, Report
 
 
 @admin.register(Moderator)
@@ -62,9 +53,3 @@ class ModerationActionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Block)
-class BlockAdmin(admin.ModelAdmin):
-    list_display = ["blocker", "blocked", "created_at"]
-    raw_id_fields = ["blocker", "blocked"]

@@ -5,10 +5,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import StrictSerializer, django_validation_errors
+from common.api import StrictSerializer, django_validation_errors
 from moderation import selectors, services
 from moderation.models import ActionKind, Reason, TargetType
 from moderation.payloads import queue_entry_payload
+from safety import selectors as safety_selectors
+from safety import services as safety_services
 
 BLOCK = inline_serializer("Block", {"blocked": serializers.IntegerField()})
 
@@ -25,7 +27,7 @@ class BlockListView(APIView):
         return Response(
             [
                 {"id": block.blocked_id, "display_name": block.blocked.display_name}
-                for block in selectors.blocks_made_by(request.user)
+                for block in safety_selectors.blocks_made_by(request.user)
             ]
         )
 
@@ -39,7 +41,7 @@ class BlockView(APIView):
     )
     def post(self, request, user_id):
         with django_validation_errors():
-            block, created = services.user_block(user=request.user, other_id=user_id)
+            block, created = safety_services.user_block(user=request.user, other_id=user_id)
         return Response(
             {"blocked": block.blocked_id},
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -48,7 +50,7 @@ class BlockView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, user_id):
         with django_validation_errors():
-            services.user_unblock(user=request.user, other_id=user_id)
+            safety_services.user_unblock(user=request.user, other_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

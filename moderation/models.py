@@ -1,47 +1,10 @@
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Block(models.Model):
-    """`blocker` no longer wants contact with `blocked`. Either direction
-    separates the two: neither sees the other's posts, responds to them or
-    messages the other (moderation.selectors.blocked_user_ids)."""
-
-    blocker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
-    )
-    blocked = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair"),
-            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="no_self_block"),
-        ]
-
-    def __str__(self):
-        return f"{self.blocker_id} blocks {self.blocked_id}"
-
-
-class Zone(models.Model):
-    """An area drawn in the admin; its moderators review the reports about
-    content whose exact point lies inside it (found server side only)."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    area = models.MultiPolygonField(_("area"), srid=4326)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("zone")
-        verbose_name_plural = _("zones")
-
-    def __str__(self):
-        return self.name
+from geo.models import Zone
 
 
 class Moderator(models.Model):

@@ -9,45 +9,18 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chat.models import Message
-from config.ids import as_id
-from moderation.flags import zone_specificity
+from common.ids import as_id
+from geo.models import Zone
+from geo.zones import zone_specificity
 from moderation.models import (
     AGAINST_AUTHOR,
-    Block,
     ModerationAction,
     Moderator,
     Reason,
     Report,
     TargetType,
-    Zone,
 )
 from moderation.targets import Target, targets_resolve
-
-
-def blocked_user_ids(user) -> set[int]:
-    """Everyone separated from `user` by a block, whoever made it."""
-    if user is None or not user.is_authenticated:
-        return set()
-    pairs = Block.objects.filter(Q(blocker=user) | Q(blocked=user)).values_list(
-        "blocker_id", "blocked_id"
-    )
-    return {other for pair in pairs for other in pair} - {user.pk}
-
-
-def blocks(blocker, blocked) -> bool:
-    """Whether `blocker` (themselves) blocks `blocked`."""
-    return Block.objects.filter(blocker=blocker, blocked=blocked).exists()
-
-
-def blocked_between(first_id: int, second_id: int) -> bool:
-    return Block.objects.filter(
-        Q(blocker_id=first_id, blocked_id=second_id) | Q(blocker_id=second_id, blocked_id=first_id)
-    ).exists()
-
-
-def blocks_made_by(user):
-    return Block.objects.filter(blocker=user).select_related("blocked").order_by("-created_at")
-
 
 # --- Moderators -------------------------------------------------------------
 

@@ -3,81 +3,33 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.events import publish
-from chat.models import Conversation
 from chat.selectors import message_payload
-from config.ids import as_id
-from config.text import UNSTORABLE_MESSAGE, text_is_storable, texts_check
-from moderation.flags import zones_for_point
-from moderation.limits import limit_check
+from common.text import UNSTORABLE_MESSAGE, text_is_storable, texts_check
+from geo.models import Zone
+from geo.zones import zones_for_point
 from moderation.models import (
     AGAINST_AUTHOR,
     ActionKind,
-    Block,
     ModerationAction,
     Reason,
     Report,
     TargetType,
-    Zone,
 )
-from moderation.selectors import acting_zone, blocked_between, report_for_moderator
+from moderation.selectors import acting_zone, report_for_moderator
 from moderation.targets import Target, target_resolve
 from neighbors.models import User
+from realtime.events import publish
 from requests_board.map_cells import map_post_adjust
 from requests_board.models import HelpRequest, Notification
 from requests_board.selectors import help_request_for_viewer
 from requests_board.services import notification_send
-
-
-def _between(first_id: int, second_id: int) -> Q:
-    return Q(requester_id=first_id, volunteer_id=second_id) | Q(
-        requester_id=second_id, volunteer_id=first_id
-    )
-
-
-@transaction.atomic
-def user_block(*, user, other_id) -> tuple[Block, bool]:
-    """Blocks `other_id` for `user`; returns (block, created). Open
-    conversations between the two close for both."""
-    other = _other_user(user, other_id)
-    block, created = Block.objects.get_or_create(blocker=user, blocked=other)
-    Conversation.objects.filter(_between(user.pk, other.pk), closed_at__isnull=True).update(
-        closed_at=timezone.now()
-    )
-    return block, created
-
-
-@transaction.atomic
-def user_unblock(*, user, other_id) -> bool:
-    """Lifts `user`'s block; returns whether there was one. Conversations
-    between the two reopen unless the other person blocks `user` too."""
-    other = _other_user(user, other_id)
-    deleted, _counts = Block.objects.filter(blocker=user, blocked=other).delete()
-    if deleted and not blocked_between(user.pk, other.pk):
-        # Conversations only ever close because of a block.
-        Conversation.objects.filter(_between(user.pk, other.pk)).update(closed_at=None)
-    return bool(deleted)
-
-
-def _other_user(user, other_id):
-    other_id = as_id(other_id)
-    if other_id is None:
-        raise Http404
-    if other_id == user.pk:
-        raise ValidationError({"user": [_("You cannot block yourself.")]})
-    other = get_user_model().objects.filter(pk=other_id, is_active=True).first()
-    if other is None:
-        raise Http404
-    return other
-
+from safety.limits import limit_check
 
 # --- Reports ----------------------------------------------------------------
 

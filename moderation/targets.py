@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.gis.geos import Point
 
 from chat.models import Message
-from config.ids import as_id
+from common.ids import as_id
 from moderation.models import TargetType
 from neighbors.models import User
 from requests_board.models import HelpRequest, VolunteerOffer

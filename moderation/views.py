@@ -7,19 +7,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.forms import SERVICE_ERRORS, form_add_service_errors
+from common.forms import SERVICE_ERRORS, form_add_service_errors
+from geo.maps import map_config
 from moderation import selectors, services
 from moderation.forms import ActionForm, ReportForm
 from moderation.models import TargetType
 from moderation.payloads import queue_entry_payload
 from moderation.targets import target_resolve
-from requests_board.views import map_config
+from safety import selectors as safety_selectors
+from safety import services as safety_services
 
 
 @login_required
 def block_list(request):
     return render(
-        request, "moderation/blocks.html", {"blocks": selectors.blocks_made_by(request.user)}
+        request, "moderation/blocks.html", {"blocks": safety_selectors.blocks_made_by(request.user)}
     )
 
 
@@ -30,9 +32,9 @@ def block_change(request, user_id):
     unblock = request.POST.get("action") == "unblock"
     try:
         if unblock:
-            services.user_unblock(user=request.user, other_id=user_id)
+            safety_services.user_unblock(user=request.user, other_id=user_id)
         else:
-            services.user_block(user=request.user, other_id=user_id)
+            safety_services.user_block(user=request.user, other_id=user_id)
     except ValidationError as exc:
         flash.error(request, " ".join(exc.messages))
     else:

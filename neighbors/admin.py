@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 
 from neighbors.forms import AdminLoginForm
-from neighbors.models import User
-from neighbors.services import user_home_set
+from neighbors.models import HelpCategory, User
+from neighbors.services import user_home_move_by_staff
 
 # Staff accounts hold everyone's exact homes: the admin's login is rate
 # limited like the site's own.
@@ -48,8 +48,16 @@ class UserAdmin(LeafletGeoAdminMixin, BaseUserAdmin):
     filter_horizontal = ["skills", "groups", "user_permissions"]
 
     def save_model(self, request, obj, form, change):
-        if change and "home" in form.changed_data:
-            # Admins are not rate limited, but the public point must follow.
-            new_home, obj.home = obj.home, form.initial.get("home")
-            user_home_set(user=obj, home=new_home, rate_limited=False)
-        super().save_model(request, obj, form, change)
+        if not (change and "home" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        new_home, obj.home = obj.home, form.initial.get("home")
+        user_home_move_by_staff(
+            user=obj,
+            home=new_home,
+            save=lambda: super(UserAdmin, self).save_model(request, obj, form, change),
+        )
+
+
+@admin.register(HelpCategory)
+class HelpCategoryAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_en", "name_fr", "icon", "position"]

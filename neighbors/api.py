@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
@@ -19,11 +18,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.api import StrictSerializer, django_validation_errors
+from common.api import StrictSerializer, django_validation_errors
 from geo.serializers import LatLngSerializer
 from neighbors import selectors, services
-from neighbors.models import SPOKEN_LANGUAGES, WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M
-from requests_board.models import HelpCategory
+from neighbors.models import SPOKEN_LANGUAGES, WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
 
 
 class MeSerializer(serializers.Serializer):
@@ -179,31 +177,6 @@ class TokenView(APIView):
         return Response({"token": services.user_api_token(user=user)})
 
 
-class EraseSerializer(StrictSerializer):
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
-
-
-class BodyOnDeleteSchema(AutoSchema):
-    """drf-spectacular documents no body on DELETE; DELETE /me has one."""
-
-    def _get_request_body(self, direction="request"):
-        if self.method != "DELETE":
-            return super()._get_request_body(direction)
-        self.method = "POST"
-        try:
-            return super()._get_request_body(direction)
-        finally:
-            self.method = "DELETE"
-
-
-def _schema_class(schema_class):
-    def decorate(method):
-        method.schema = schema_class
-        return method
-
-    return decorate
-
-
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
@@ -216,32 +189,3 @@ class MeView(APIView):
         with django_validation_errors():
             services.user_profile_update(user=request.user, **data.validated_data)
         return Response(MeSerializer(selectors.user_profile_get(user=request.user)).data)
-
-    @extend_schema(
-        request=EraseSerializer,
-        responses={
-            204: None,
-            400: OpenApiResponse(description="No password, or not the caller's (`fields`)."),
-        },
-        description="Erases the caller's account, irreversibly; the password confirms it.",
-    )
-    @_schema_class(BodyOnDeleteSchema)
-    def delete(self, request):
-        data = EraseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        with django_validation_errors():
-            services.account_erase(user=request.user, password=data.validated_data["password"])
-        if request.session is not None:
-            request.session.flush()
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ExportView(APIView):
-    @extend_schema(
-        responses=inline_serializer("Export", {"format": serializers.CharField()}),
-        description="Everything the app holds about the caller, as one JSON document.",
-    )
-    def get(self, request):
-        response = Response(services.account_export(user=request.user))
-        response["Content-Disposition"] = 'attachment; filename="entraide-my-data.json"'
-        return response

@@ -5,6 +5,4 @@ from neighbors import api
 urlpatterns = [
     path("auth/signup", api.SignupView.as_view(), name="api-signup"),
     path("auth/token", api.TokenView.as_view(), name="api-token"),
-    path("me", api.MeView.as_view(), name="api-me"),
-    path("me/export", api.ExportView.as_view(), name="api-me-export"),
 ]

@@ -4,8 +4,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from geo.forms import PinForm
-from neighbors.models import SPOKEN_LANGUAGES, WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M
-from requests_board.models import HelpCategory
+from neighbors.models import SPOKEN_LANGUAGES, WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
 
 
 class SignupExtraForm(forms.Form):
@@ -69,14 +68,6 @@ class ProfileForm(PinForm):
         label=_("Also tell me by email when a neighbour near me needs help"),
         required=False,
         help_text=_("At most a few emails a day. You can turn it off at any time."),
-    )
-
-
-class AccountDeleteForm(forms.Form):
-    password = forms.CharField(
-        label=_("Your password, to confirm"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # How far a volunteer will walk (DESIGN.md: default 1 km, at most 3 km).
@@ -28,6 +29,29 @@ SPOKEN_LANGUAGES = [
     ("ber", "Tamazight"),
     ("lsf", "Langue des signes française"),
 ]
+
+
+class HelpCategory(models.Model):
+    """A kind of help. Seeded in both languages (neighbors.categories)."""
+
+    slug = models.SlugField(unique=True)
+    name_en = models.CharField(max_length=80)
+    name_fr = models.CharField(max_length=80)
+    icon = models.CharField(max_length=16, blank=True, help_text=_("An emoji shown on the map."))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "requests_board_helpcategory"  # moved from requests_board, the table kept
+        ordering = ["position", "slug"]
+        verbose_name = _("help category")
+        verbose_name_plural = _("help categories")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_fr if (get_language() or "").startswith("fr") else self.name_en
 
 
 class UserManager(BaseUserManager):
@@ -73,9 +97,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             MaxValueValidator(WALK_RADIUS_MAX_M),
         ],
     )
-    skills = models.ManyToManyField(
-        "requests_board.HelpCategory", blank=True, related_name="skilled_users"
-    )
+    skills = models.ManyToManyField(HelpCategory, blank=True, related_name="skilled_users")
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     email_notifications = models.BooleanField(
         _("also tell me by email when a neighbour near me needs help"), default=False

@@ -1,19 +1,17 @@
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.forms import form_add_service_errors
+from common.forms import form_add_service_errors
 from geo.geocoding import GeocodingError, geocode
+from geo.maps import map_config
 from geo.points import lat_lng
 from neighbors import selectors, services
-from neighbors.forms import AccountDeleteForm, AddressSearchForm, ProfileForm
-from requests_board.views import map_config
+from neighbors.forms import AddressSearchForm, ProfileForm
 
 
 def _profile_initial(user) -> dict:
@@ -93,34 +91,3 @@ def profile(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("neighbors:profile")
     return _render_profile(request, user, form, AddressSearchForm(), status=400)
-
-
-@login_required
-def account_export(request):
-    """The user's data as a JSON file (the same document as /api/v1/me/export)."""
-    response = JsonResponse(
-        services.account_export(user=request.user), json_dumps_params={"indent": 2}
-    )
-    response["Content-Disposition"] = 'attachment; filename="entraide-my-data.json"'
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_delete(request):
-    form = AccountDeleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_erase(user=request.user, password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            logout(request)
-            messages.success(request, _("Your account and your data are deleted. Take care!"))
-            return redirect("board:home")
-    return render(
-        request,
-        "neighbors/account_delete.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )

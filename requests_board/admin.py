@@ -1,12 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from requests_board.models import HelpCategory, HelpRequest, VolunteerOffer
-
-
-@admin.register(HelpCategory)
-class HelpCategoryAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name_en", "name_fr", "icon", "position"]
+from requests_board.models import HelpRequest, VolunteerOffer
 
 
 @admin.register(HelpRequest)

@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import StrictSerializer, django_validation_errors
+from common.api import StrictSerializer, django_validation_errors
 from requests_board import impact, selectors, services
 from requests_board.serializers import (
     AcceptSerializer,

@@ -6,3 +6,12 @@ class RequestsBoardConfig(AppConfig):
 
     name = "requests_board"
     verbose_name = "Help board"
+
+    def ready(self):
+        from neighbors.signals import home_moved
+        from requests_board.services import offers_follow_home
+
+        def follow(*, user, **_signal):
+            offers_follow_home(user=user)
+
+        home_moved.connect(follow, dispatch_uid="requests_board.offers_follow_home", weak=False)

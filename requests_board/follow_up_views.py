@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.ids import as_id
+from common.ids import as_id
 from requests_board import impact, selectors, services
 
 SCORES = [

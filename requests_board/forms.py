@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from geo.forms import PinForm
-from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M
-from requests_board.models import HelpCategory, Urgency
+from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
+from requests_board.models import Urgency
 
 BAND_CHOICES = [
     ("", _("Any distance")),

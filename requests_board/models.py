@@ -1,30 +1,9 @@
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-class HelpCategory(models.Model):
-    """A kind of help. Seeded in both languages (requests_board.categories)."""
-
-    slug = models.SlugField(unique=True)
-    name_en = models.CharField(max_length=80)
-    name_fr = models.CharField(max_length=80)
-    icon = models.CharField(max_length=16, blank=True, help_text=_("An emoji shown on the map."))
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "slug"]
-        verbose_name = _("help category")
-        verbose_name_plural = _("help categories")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_fr if (get_language() or "").startswith("fr") else self.name_en
+from neighbors.models import HelpCategory
 
 
 class Urgency(models.TextChoices):
@@ -62,7 +41,7 @@ class HelpRequest(models.Model):
     # The moderation zone holding the exact point, found when it is set: impact
     # figures per zone outlive the point itself.
     zone = models.ForeignKey(
-        "moderation.Zone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "geo.Zone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     first_response_at = models.DateTimeField(null=True, blank=True)
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
@@ -93,6 +72,15 @@ class HelpRequest(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# A request in one of these is over: it leaves the map and, after the
+# retention periods, loses its meeting point and its messages.
+CLOSED_STATUSES = [
+    HelpRequest.Status.DONE,
+    HelpRequest.Status.CANCELLED,
+    HelpRequest.Status.EXPIRED,
+]
 
 
 class VolunteerOffer(models.Model):

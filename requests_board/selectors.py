@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from geo.distance import BANDS, Band, band_for, metres_between, walk_minutes
 from geo.public import public_place
 from geo.queries import in_bbox, nearest_first, nearest_within, within
-from moderation.selectors import blocked_user_ids
-from neighbors.models import User
+from neighbors.models import HelpCategory, User
 from requests_board.map_cells import LEVELS, cell_count, map_cells_in_bbox
-from requests_board.models import FollowUp, HelpCategory, HelpRequest, Urgency, VolunteerOffer
+from requests_board.models import FollowUp, HelpRequest, Urgency, VolunteerOffer
+from safety.selectors import blocked_user_ids
 
 URGENCY_RANK = {Urgency.HIGH: 0, Urgency.NORMAL: 1, Urgency.LOW: 2}
 PAGE_SIZE = 50

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.api import QuerySerializer, StrictSerializer
+from common.api import QuerySerializer, StrictSerializer
 from geo.points import lat_lng
 from geo.public import public_place
 from geo.serializers import LatLngSerializer
-from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M
+from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
 from requests_board import selectors
-from requests_board.models import HelpCategory, HelpRequest, Urgency
+from requests_board.models import HelpRequest, Urgency
 
 
 class PersonSerializer(serializers.Serializer):

@@ -18,19 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat.events import publish
-from chat.services import conversation_open, message_send
-from config.text import texts_check
+from common.text import texts_check
 from geo.privacy import public_point
-from moderation.flags import personal_data_check, report_flag, zone_for_point
-from moderation.limits import limit_check
-from moderation.sanctions import restriction_check
-from moderation.selectors import blocked_between
-from neighbors.models import User
+from geo.zones import zone_for_point
+from neighbors.models import HelpCategory, User
+from realtime.events import publish
 from requests_board.map_cells import map_post_adjust
 from requests_board.models import (
     FollowUp,
-    HelpCategory,
     HelpRequest,
     Notification,
     Response,
@@ -38,6 +33,12 @@ from requests_board.models import (
     VolunteerOffer,
 )
 from requests_board.selectors import volunteer_candidates
+from requests_board.signals import response_created
+from safety.flags import personal_data_check
+from safety.limits import limit_check
+from safety.sanctions import restriction_check
+from safety.selectors import blocked_between
+from safety.signals import published_anyway
 
 Status = HelpRequest.Status
 
@@ -126,7 +127,7 @@ def help_request_create(
     request.save(update_fields=["public_location", "zone"])
     map_post_adjust(request, 1)
     if found:
-        report_flag(target_type="request", target_id=request.pk, found=found)
+        published_anyway.send(sender=None, target_type="request", target_id=request.pk, found=found)
     transaction.on_commit(lambda: _enqueue_first_wave(request.pk))
     return request
 
@@ -178,7 +179,7 @@ def help_request_update(
         map_post_adjust(request, 1)
     request.save()
     if found:
-        report_flag(target_type="request", target_id=request.pk, found=found)
+        published_anyway.send(sender=None, target_type="request", target_id=request.pk, found=found)
     return request
 
 
@@ -186,8 +187,17 @@ def _locked(request: HelpRequest) -> HelpRequest:
     return HelpRequest.objects.select_for_update().get(pk=request.pk)
 
 
-@transaction.atomic
 def help_request_respond(*, request: HelpRequest, volunteer, message: str) -> Response:
+    """A volunteer offers to help. Once the response is committed, chat opens
+    the conversation with the response as its first message, in its own
+    transaction (response_created): published in the conversation's order."""
+    response = _response_create(request=request, volunteer=volunteer, message=message)
+    response_created.send(sender=Response, response=response)
+    return response
+
+
+@transaction.atomic
+def _response_create(*, request: HelpRequest, volunteer, message: str) -> Response:
     restriction_check(volunteer)
     request = _locked(request)
     if request.author_id == volunteer.pk:
@@ -217,15 +227,6 @@ def help_request_respond(*, request: HelpRequest, volunteer, message: str) -> Re
     if request.first_response_at is None:
         request.first_response_at = response.created_at
         request.save(update_fields=["first_response_at"])
-    # The response opens the conversation between the two neighbours, and
-    # is its first message.
-    conversation = conversation_open(request=request, volunteer=volunteer)
-    message_send(
-        user=volunteer,
-        conversation_id=conversation.pk,
-        body=message,
-        client_id=f"response-{response.pk}",
-    )
     notification_send(
         user_ids=[request.author_id], kind=Notification.Kind.NEW_RESPONSE, request=request
     )
@@ -349,7 +350,7 @@ def offer_create(
     offer.categories.set(categories)
     map_post_adjust(offer, 1)
     if found:
-        report_flag(target_type="offer", target_id=offer.pk, found=found)
+        published_anyway.send(sender=None, target_type="offer", target_id=offer.pk, found=found)
     return offer
 
 
@@ -548,29 +549,3 @@ def follow_ups_remind(*, now: datetime | None = None) -> int:
         for follow_up in due:
             _follow_ups_tell([follow_up])
     return len(due)
-
-
-# --- Retention --------------------------------------------------------------------
-
-
-CLOSED = [Status.DONE, Status.CANCELLED, Status.EXPIRED]
-
-
-def retention_apply(*, now: datetime | None = None) -> tuple[int, int]:
-    """Deletes exact meeting points of requests closed for longer than
-    RETENTION_MEETING_POINT_DAYS, and the messages of conversations whose
-    request closed longer than RETENTION_MESSAGES_DAYS ago. Public points
-    and counts stay. Returns (points deleted, messages deleted)."""
-    from chat.models import Message
-
-    now = now or timezone.now()
-    points = HelpRequest.objects.filter(
-        status__in=CLOSED,
-        closed_at__lt=now - timedelta(days=settings.RETENTION_MEETING_POINT_DAYS),
-        exact_deleted=False,
-    ).update(location=models.F("public_location"), exact_deleted=True)
-    messages, _per_model = Message.objects.filter(
-        conversation__request__status__in=CLOSED,
-        conversation__request__closed_at__lt=now - timedelta(days=settings.RETENTION_MESSAGES_DAYS),
-    ).delete()
-    return points, messages

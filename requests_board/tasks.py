@@ -1,5 +1,5 @@
 """Background tasks (django-tasks): notification waves, and the periodic
-housekeeping (expiry, retention, follow-up reminders)."""
+housekeeping (expiry, follow-up reminders)."""
 
 from datetime import timedelta
 
@@ -31,14 +31,6 @@ def expire_requests() -> int:
 
 
 @task()
-def apply_retention() -> list[int]:
-    """Deletes old exact meeting points and old messages, then comes back in an hour."""
-    points, messages = services.retention_apply()
-    apply_retention.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()
-    return [points, messages]
-
-
-@task()
 def remind_follow_ups() -> int:
     """Reminds, once, who has not answered "Did this help?"; again in an hour."""
     reminded = services.follow_ups_remind()
@@ -47,4 +39,4 @@ def remind_follow_ups() -> int:
 
 
 # Each reschedules itself; config.worker.tasks_schedule_periodic starts them.
-PERIODIC = [expire_requests, apply_retention, remind_follow_ups]
+PERIODIC = [expire_requests, remind_follow_ups]

@@ -1,17 +1,15 @@
 """The board's pages: thin views over services and selectors."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chat.selectors import conversation_ids_for_request
-from config.forms import SERVICE_ERRORS, form_add_service_errors
+from common.forms import SERVICE_ERRORS, form_add_service_errors
+from geo.maps import map_config
 from geo.points import bbox_around, lat_lng
 from geo.public import public_place
 from requests_board import selectors, services
@@ -23,33 +21,7 @@ from requests_board.forms import (
     ResponseForm,
 )
 from requests_board.models import HelpRequest
-
-
-def map_config(request) -> dict:
-    """What the map scripts need, passed as inline JSON (json_script)."""
-    user = request.user
-    center = None
-    if user.is_authenticated and user.home_public is not None:
-        # Even on the owner's pages the map opens on the public point; the
-        # exact home is only drawn by the profile page's own marker.
-        center = lat_lng(user.home_public)
-    if center is None:
-        lat, lng = settings.MAP_DEFAULT_CENTER
-        center = {"lat": lat, "lng": lng}
-    return {
-        "tiles": settings.MAP_TILES_URL,
-        "attribution": settings.MAP_TILES_ATTRIBUTION,
-        "center": center,
-        "zoom": settings.MAP_DEFAULT_ZOOM,
-        "api": reverse("api-map"),
-        "detail": reverse("board:request", args=[0]).replace("/0/", "/{id}/"),
-        "labels": {
-            "request": _("Request"),
-            "offer": _("Offer"),
-            "cluster": _("%(count)s here: zoom in to see them"),
-            "open": _("See the request"),
-        },
-    }
+from requests_board.signals import request_page_shown
 
 
 def _filters(request) -> dict:
@@ -221,21 +193,24 @@ def _render_detail(request, help_request: HelpRequest, *, response_form, status=
         "map_config": map_config(request),
         "response_form": response_form,
     }
+    # What the apps above add (chat: {volunteer id: conversation id}).
+    conversation_ids = {}
     if viewer is not None:
-        context["conversation_ids"] = conversation_ids_for_request(
-            user=viewer, request=help_request
-        )
+        for _receiver, extra in request_page_shown.send(
+            sender=HelpRequest, request=help_request, viewer=viewer
+        ):
+            conversation_ids.update(extra.get("conversation_ids", {}))
     if is_author:
         responses = list(selectors.responses_for_author(viewer=viewer, request=help_request))
         for response in responses:
             response.band = selectors.response_distance(
                 request=help_request, volunteer=response.volunteer
             )
-            response.conversation_id = context["conversation_ids"].get(response.volunteer_id)
+            response.conversation_id = conversation_ids.get(response.volunteer_id)
         context["responses"] = responses
     elif viewer is not None:
         context["my_response"] = help_request.responses.filter(volunteer=viewer).first()
-        context["my_conversation_id"] = context["conversation_ids"].get(viewer.pk)
+        context["my_conversation_id"] = conversation_ids.get(viewer.pk)
     if exact and not is_author and viewer.home is not None:
         home = lat_lng(viewer.home)
         context["directions_url"] = (

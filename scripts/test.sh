@@ -40,6 +40,9 @@ banner "lint: ruff"
 $VENV/bin/ruff check . || fail "ruff check"
 $VENV/bin/ruff format --check . || fail "ruff format (run: .venv/bin/ruff format .)"
 
+banner "layers: import-linter (pyproject.toml)"
+$VENV/bin/lint-imports --no-cache || fail "lint-imports: an app imports a layer above it (docs/architecture.md)"
+
 banner "django checks"
 export DJANGO_DEBUG=1 DATABASE_URL="spatialite:///$work/check.sqlite3"
 $PY manage.py check --fail-level WARNING || fail "manage.py check"

@@ -49,11 +49,14 @@ from django.utils import translation
 from chat.models import Conversation, Message
 from chat.services import message_send
 from config import views as error_views
+from geo.models import Zone
 from moderation import services as moderation_services
-from moderation.models import Report, TargetType, Zone
+from moderation.models import Report, TargetType
+from neighbors.categories import categories_ensure
+from neighbors.models import HelpCategory
 from requests_board import services
-from requests_board.categories import categories_ensure
-from requests_board.models import FollowUp, HelpCategory
+from requests_board.models import FollowUp
+from safety import services as safety_services
 from tests.conftest import CHROMIUM_ARGS
 from tests.factories import UserFactory, resident_at
 
@@ -82,7 +85,7 @@ SKIPPED_PREFIXES = {
 }
 # Routes whose GET answers a file to save, not a page (checked to stay so).
 DOWNLOADS = {
-    "neighbors:account-export": "the user's data as a JSON file",
+    "data_rights:account-export": "the user's data as a JSON file",
     "board:impact-csv": "the impact figures as a CSV file",
     "board:impact-geojson": "the impact grid as a GeoJSON file",
 }
@@ -227,7 +230,7 @@ def scene(db):
         reason="spam",
         details="Rien à voir.",
     )
-    moderation_services.user_block(user=alice, other_id=sam.pk)
+    safety_services.user_block(user=alice, other_id=sam.pk)
     assert Report.objects.filter(status="open").count() == 1
     return Scene(
         users={"requester": alice, "volunteer": bruno, "helper": chloe, "moderator": modo},

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
 
 def seed_categories(apps, schema_editor):
-    from requests_board.categories import categories_ensure
+    from neighbors.categories import categories_ensure
 
     categories_ensure(apps.get_model("requests_board", "HelpCategory"))
 

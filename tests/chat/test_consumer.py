@@ -218,7 +218,7 @@ async def test_a_reader_too_slow_is_closed_with_4408(conversation):
     with 4408 and the client resyncs."""
     from channels.layers import get_channel_layer
 
-    from chat.events import user_group
+    from realtime.events import user_group
 
     alice = await connect(conversation.requester)
     await get_channel_layer().group_send(

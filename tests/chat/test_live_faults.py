@@ -10,8 +10,8 @@ import uuid
 import pytest
 import websockets
 
-from requests_board.categories import categories_ensure
-from requests_board.models import HelpCategory
+from neighbors.categories import categories_ensure
+from neighbors.models import HelpCategory
 from tests.conftest import ROOT
 from tests.live import Api, PostgresCluster, RedisServer
 

@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chat.models import Conversation, Message
-from config.json_input import JSONInputError, json_loads
+from common.json_input import JSONInputError, json_loads
+from neighbors.categories import categories_ensure
+from neighbors.models import HelpCategory
 from neighbors.services import user_api_token
 from requests_board import services
-from requests_board.categories import categories_ensure
-from requests_board.models import HelpCategory
 from tests.factories import resident_at
 from tests.live import Api
 

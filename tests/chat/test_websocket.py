@@ -10,8 +10,8 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from websockets.exceptions import ConnectionClosed
 
-from chat.events import publish
 from config.asgi import application
+from realtime.events import publish
 from tests.factories import UserFactory
 
 ORIGIN = (b"origin", b"http://127.0.0.1")

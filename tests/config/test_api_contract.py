@@ -33,10 +33,11 @@ from django.contrib.gis.geos import Point
 
 from moderation import services as moderation_services
 from moderation.models import Moderator
+from neighbors.categories import categories_ensure
+from neighbors.models import HelpCategory
 from neighbors.services import user_api_token
 from requests_board import services
-from requests_board.categories import categories_ensure
-from requests_board.models import FollowUp, HelpCategory
+from requests_board.models import FollowUp
 from tests.factories import resident_at
 
 HERE = Path(__file__).resolve().parent

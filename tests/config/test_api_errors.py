@@ -10,8 +10,8 @@ import sys
 import pytest
 from rest_framework.test import APIClient
 
-from config.api import NOT_BLANK_PATTERN, TEXT_PATTERN, WHITESPACE
-from config.json_input import MAX_DEPTH
+from common.api import NOT_BLANK_PATTERN, TEXT_PATTERN, WHITESPACE
+from common.json_input import MAX_DEPTH
 from neighbors.models import User
 from requests_board.models import HelpRequest
 from tests.factories import resident_at
@@ -34,8 +34,8 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def me(db):
-    from requests_board.categories import categories_ensure
-    from requests_board.models import HelpCategory
+    from neighbors.categories import categories_ensure
+    from neighbors.models import HelpCategory
 
     categories_ensure(HelpCategory)
     return resident_at(*HOME, display_name="Ines")
@@ -291,7 +291,7 @@ def test_the_text_patterns_match_what_drf_accepts(text, trimmed_field_accepts):
 
 
 def test_schema_lists_the_categories_that_exist(schema, me):
-    from requests_board.models import HelpCategory
+    from neighbors.models import HelpCategory
 
     slugs = _component(schema, "HelpCategorySlug")["enum"]
     assert slugs == sorted(HelpCategory.objects.values_list("slug", flat=True))

@@ -22,8 +22,8 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def me(db):
-    from requests_board.categories import categories_ensure
-    from requests_board.models import HelpCategory
+    from neighbors.categories import categories_ensure
+    from neighbors.models import HelpCategory
 
     categories_ensure(HelpCategory)
     return resident_at(48.86, 2.37, display_name="Ines")

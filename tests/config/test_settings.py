@@ -62,7 +62,7 @@ def test_database_and_redis_urls_switch_to_the_scaled_setup(tmp_path):
     )
     assert embedded["DATABASES"]["default"]["ENGINE"].endswith("spatialite")
     assert embedded["DATABASES"]["default"]["NAME"].endswith("var/entraide.sqlite3")
-    assert embedded["CHANNEL_LAYERS"]["default"]["BACKEND"] == "chat.layers.LocalChannelLayer"
+    assert embedded["CHANNEL_LAYERS"]["default"]["BACKEND"] == "realtime.layers.LocalChannelLayer"
     assert embedded["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
 
     scaled = settings_of(
@@ -84,7 +84,9 @@ def test_database_and_redis_urls_switch_to_the_scaled_setup(tmp_path):
         "app",
     )
     assert "jit=off" in db["OPTIONS"]["options"]
-    assert scaled["CHANNEL_LAYERS"]["default"]["BACKEND"] == "chat.layers.BatchedRedisPubSubLayer"
+    assert (
+        scaled["CHANNEL_LAYERS"]["default"]["BACKEND"] == "realtime.layers.BatchedRedisPubSubLayer"
+    )
     assert scaled["CHANNEL_LAYERS"]["default"]["CONFIG"]["hosts"] == [
         "redis://cache.internal:6379/2"
     ]

@@ -1,4 +1,4 @@
-"""Every text from outside goes through config.text before it is stored:
+"""Every text from outside goes through common.text before it is stored:
 NUL and lone surrogates get a clear 4xx, an error or a form message on
 every surface, and change nothing (issue 10, finding 1)."""
 
@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from chat.models import Message
-from config.text import texts_check
+from common.text import texts_check
 from moderation import services as moderation_services
 from moderation.models import Report
 from neighbors import services as neighbors_services
+from neighbors.models import HelpCategory
 from requests_board import services
-from requests_board.models import FollowUp, HelpCategory, HelpRequest
+from requests_board.models import FollowUp, HelpRequest
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ from django.contrib.gis.geos import Point
 
 from chat.models import Conversation
 from chat.services import message_send
+from neighbors.categories import categories_ensure
+from neighbors.models import HelpCategory
 from requests_board import services
-from requests_board.categories import categories_ensure
-from requests_board.models import HelpCategory
 from tests.factories import resident_at
 
 

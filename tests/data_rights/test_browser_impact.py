@@ -4,8 +4,8 @@ downloads, and what a small group looks like."""
 import pytest
 from playwright.sync_api import expect
 
-from requests_board.categories import categories_ensure
-from requests_board.models import HelpCategory
+from neighbors.categories import categories_ensure
+from neighbors.models import HelpCategory
 from tests.conftest import assert_accessible
 from tests.data_rights.test_follow_up_retention_impact import _seed
 

@@ -11,10 +11,12 @@ from django.test import Client
 from django.utils import timezone
 
 from chat.models import Message
-from moderation.models import Zone
+from data_rights import services as data_rights
+from geo.models import Zone
+from neighbors.models import HelpCategory
 from requests_board import services
 from requests_board.impact import impact_figures, impact_grid
-from requests_board.models import FollowUp, HelpCategory, HelpRequest, Notification, Response
+from requests_board.models import FollowUp, HelpRequest, Notification, Response
 from tests.factories import resident_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,15 +69,16 @@ def test_retention_deletes_old_meeting_points_and_messages_only(done_request, se
     settings.RETENTION_MESSAGES_DAYS = 90
     public = done_request.public_location
     now = timezone.now()
-    assert services.retention_apply(now=now + timedelta(days=10)) == (0, 0)
-    points, messages = services.retention_apply(now=now + timedelta(days=31))
-    assert (points, messages) == (1, 0)
+    nothing = {"meeting_points": 0, "messages": 0}
+    assert data_rights.retention_apply(now=now + timedelta(days=10)) == nothing
+    deleted = data_rights.retention_apply(now=now + timedelta(days=31))
+    assert deleted == {"meeting_points": 1, "messages": 0}
     request = HelpRequest.objects.get(pk=done_request.pk)
     assert request.exact_deleted and request.location.equals_exact(public, 1e-9)
     assert request.public_location.equals_exact(public, 1e-9)
     assert Message.objects.filter(conversation__request=done_request).count() == 2
-    points, messages = services.retention_apply(now=now + timedelta(days=91))
-    assert (points, messages) == (0, 2)
+    deleted = data_rights.retention_apply(now=now + timedelta(days=91))
+    assert deleted == {"meeting_points": 0, "messages": 2}
     # The author no longer sees an exact point either.
     from requests_board.selectors import help_request_exact_visible
 

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import call_command
 
-from moderation.models import Zone
+from geo.models import Zone
 from tests.chat.conftest import conversation, stranger  # noqa: F401 (shared fixtures)
 from tests.factories import UserFactory
 

@@ -10,8 +10,8 @@ from django.contrib.gis.geos import Point
 from django.test import Client
 
 from chat.models import Conversation, Message
+from neighbors.models import HelpCategory
 from requests_board import services as board
-from requests_board.models import HelpCategory
 from tests.chat.test_consumer import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -148,7 +148,7 @@ def test_the_block_button_closes_the_chat_page(conversation):
 async def test_the_websocket_refuses_sends_and_typing_across_a_block(conversation):
     alice, bruno = conversation.requester, conversation.volunteer
     socket = await connect(bruno)
-    from moderation.services import user_block
+    from safety.services import user_block
 
     await sync_to_async(user_block)(user=alice, other_id=bruno.pk)
     client_id = str(uuid.uuid4())

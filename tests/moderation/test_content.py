@@ -1,10 +1,10 @@
-"""Personal data in public text (moderation.content): what gets flagged before
+"""Personal data in public text (safety.content): what gets flagged before
 publishing, and, as importantly, what ordinary sentences do not."""
 
 import pytest
 from django.utils import translation
 
-from moderation.content import Finding, findings_summary, personal_data_findings
+from safety.content import Finding, findings_summary, personal_data_findings
 
 FLAGGED = [
     ("Email me at jo.smith@example.org", ["email"]),

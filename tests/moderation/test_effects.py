@@ -13,9 +13,8 @@ from django.utils import timezone
 from chat.models import Message
 from moderation import services as moderation
 from moderation.models import Report
-from neighbors.models import User
+from neighbors.models import HelpCategory, User
 from requests_board import services as board
-from requests_board.models import HelpCategory
 from tests.chat.test_consumer import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from chat.models import Message
 from moderation.models import Report
-from neighbors.models import User
+from neighbors.models import HelpCategory, User
 from requests_board import services as board
-from requests_board.models import HelpCategory, HelpRequest
+from requests_board.models import HelpRequest
 from tests.factories import resident_at
 
 pytestmark = pytest.mark.django_db(transaction=True)

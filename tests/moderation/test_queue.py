@@ -8,8 +8,9 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
 
 from chat.models import Message
+from geo.models import Zone
 from geo.points import lat_lng
-from moderation.models import AppendOnly, ModerationAction, Moderator, Report, Zone
+from moderation.models import AppendOnly, ModerationAction, Moderator, Report
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -292,8 +293,8 @@ def test_the_moderator_command_adds_and_removes(zones):
 def test_an_offer_is_reported_from_the_home_page_list(conversation):
     from django.test import Client
 
+    from neighbors.models import HelpCategory
     from requests_board import services as board
-    from requests_board.models import HelpCategory
 
     alice, bruno = conversation.requester, conversation.volunteer
     offer = board.offer_create(volunteer=bruno, categories=HelpCategory.objects.all()[:1])

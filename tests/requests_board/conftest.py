@@ -2,9 +2,9 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from geo.points import METRES_PER_DEGREE_LAT
+from neighbors.categories import categories_ensure
+from neighbors.models import HelpCategory
 from requests_board import services
-from requests_board.categories import categories_ensure
-from requests_board.models import HelpCategory
 from tests.factories import resident_at
 
 # A point in Paris 11e, and offsets in metres north.

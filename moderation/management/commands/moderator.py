@@ -4,8 +4,9 @@ bootstrap moderators from the command line, like createsuperuser."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from config.text import text_is_storable
-from moderation.models import Moderator, Zone
+from common.text import text_is_storable
+from geo.models import Zone
+from moderation.models import Moderator
 from neighbors.models import User
 
 

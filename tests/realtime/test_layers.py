@@ -1,6 +1,6 @@
 """The embedded channel layer: groups, one payload per audience, bounded queues."""
 
-from chat.layers import OVERFLOW, LocalChannelLayer
+from realtime.layers import OVERFLOW, LocalChannelLayer
 
 
 async def test_group_send_reaches_members_only():

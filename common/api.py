@@ -15,7 +15,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import exceptions, parsers, serializers
 
-from config.json_input import MAX_DEPTH, JSONInputError, json_depth_exceeds, json_loads
+from common.json_input import MAX_DEPTH, JSONInputError, json_depth_exceeds, json_loads
 
 # --- Input: JSON bodies --------------------------------------------------------
 
@@ -32,7 +32,7 @@ def _has_non_finite(value) -> bool:
 
 
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser through config.json_input: JSON nested deeper than
+    """DRF's JSON parser through common.json_input: JSON nested deeper than
     MAX_DEPTH, not in the request's charset, or holding NaN is a 400 in the
     API's error format, never a RecursionError (a 500). (A body over
     DATA_UPLOAD_MAX_MEMORY_SIZE never gets here: see exception_handler.)"""

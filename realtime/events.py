@@ -32,9 +32,15 @@ def publish_many(events) -> None:
         transaction.on_commit(lambda: async_to_sync(_send_all)(per_user))
 
 
+async def publish_now(user_ids, event_type: str, payload: dict) -> None:
+    """`publish` from async code for an event with no row behind it (typing):
+    sent at once, never after a commit."""
+    await _send_all({uid: [{"type": event_type, **payload}] for uid in user_ids if uid is not None})
+
+
 async def _send_all(per_user: dict[int, list[dict]]) -> None:
     # Every event in one go, each user's in order: both layers of the
-    # project take a batch (chat.layers).
+    # project take a batch (realtime.layers).
     sends = [(user_group(uid), event) for uid, events in per_user.items() for event in events]
     try:
         await get_channel_layer().group_send_many(sends)

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.exceptions import Throttled
 
 # What a service may refuse a page's form with: bad input, a refusal (a
-# sanction, moderation.sanctions.Restricted), or a rate limit
-# (moderation.limits.LimitExceeded). Views catch these and show them.
+# sanction, safety.sanctions.Restricted), or a rate limit
+# (safety.limits.LimitExceeded). Views catch these and show them.
 SERVICE_ERRORS = (ValidationError, PermissionDenied, Throttled)
 
 

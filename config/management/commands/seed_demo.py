@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from geo.privacy import public_point
-from neighbors.models import User
-from requests_board.categories import categories_ensure
-from requests_board.models import HelpCategory, Urgency
+from neighbors.categories import categories_ensure
+from neighbors.models import HelpCategory, User
+from requests_board.models import Urgency
 from requests_board.services import help_request_create, offer_create
 
 DEMO_DOMAIN = "demo.entraide.invalid"
