@@ -1,5 +1,6 @@
 import email
 import email.policy
+import functools
 import os
 import re
 import socket
@@ -136,6 +137,15 @@ def _database_url_for_child() -> str:
 SERVER_MAIL_DIR = Path(tempfile.gettempdir()) / f"entraide-test-mail-{os.getpid()}"
 
 
+@functools.cache
+def tile_stand_in():
+    """One local tile server per test process: a page's load event never
+    waits on the unreachable OpenStreetMap (the cause of timed-out page loads)."""
+    from tests.stand_ins import TileStandIn
+
+    return TileStandIn()
+
+
 def server_base_env() -> dict:
     env = {
         **os.environ,
@@ -144,6 +154,7 @@ def server_base_env() -> dict:
         "PYTHONUNBUFFERED": "1",
         "VENV": str(Path(sys.executable).parent.parent),
         "EMAIL_URL": f"filemail:///{SERVER_MAIL_DIR}",  # django-environ drops one slash
+        "MAP_TILES_URL": tile_stand_in().url_template,
     }
     return env
 

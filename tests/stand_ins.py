@@ -1,9 +1,12 @@
-"""A small local stand-in for Nominatim, so geopy's real client is exercised
-over real HTTP without the network."""
+"""Small local stand-ins for outside services, spoken to over real HTTP
+without the network: Nominatim (geopy's real client) and a map tile server
+(so a browser's page load never waits on an unreachable tile host)."""
 
 import json
+import struct
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -75,3 +78,54 @@ class NominatimStandIn:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+def _png_1x1() -> bytes:
+    """A 1x1 transparent PNG: what every tile request gets."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)  # 1x1, 8-bit RGBA
+    pixels = zlib.compress(b"\x00\x00\x00\x00\x00")  # filter byte + one clear pixel
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+TILE_PNG = _png_1x1()
+
+
+class TileStandIn:
+    """Answers any /{z}/{x}/{y}.png with a tiny PNG; counts what it served."""
+
+    def __init__(self):
+        self.served = 0
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                stand_in.served += 1
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/png")
+                    self.send_header("Content-Length", str(len(TILE_PNG)))
+                    self.send_header("Cache-Control", "max-age=3600")
+                    self.end_headers()
+                    self.wfile.write(TILE_PNG)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the page was closed mid-load
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url_template(self) -> str:
+        host, port = self.server.server_address
+        return f"http://{host}:{port}/{{z}}/{{x}}/{{y}}.png"

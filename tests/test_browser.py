@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from neighbors.models import User
-from tests.conftest import assert_accessible
+from tests.conftest import assert_accessible, tile_stand_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +40,9 @@ def test_sign_up_set_home_on_the_map_and_switch_language(page, server_mail):
     assert_accessible(page)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("#map .leaflet-control-attribution")).to_be_visible()
+    # The tiles come from the configured server (here the local stand-in).
+    expect(page.locator("#map img.leaflet-tile-loaded").first).to_be_visible()
+    assert tile_stand_in().served > 0
 
     page.locator("header a[href='/accounts/signup/']").click()
     assert_accessible(page)
