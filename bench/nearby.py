@@ -194,6 +194,7 @@ REQUEST_FIELDS = [
     "urgency",
     "location",
     "public_location",
+    "map_point",  # counted on the map where it is public (requests_board.visibility)
     "needed_by",
     "max_distance_m",
     "created_at",
@@ -241,6 +242,7 @@ def request_rows(n: int, first_id: int, spread: Spread, rng: random.Random, auth
             rng.choice(TITLES.get(slug, TITLES["other"])),
             rng.choices(urgency_names, urgency_weights)[0],
             (lng, lat),
+            (public.x, public.y),
             (public.x, public.y),
             (now + timedelta(days=rng.randint(0, 6))).date() if rng.random() < 0.1 else None,
             rng.choice(MAX_DISTANCES) if rng.random() < 0.1 else None,
@@ -584,7 +586,7 @@ LIMIT %(cap)s
 """
 
 
-# The selector's visibility rules (selectors._open_requests, _active_offers):
+# The visibility rules (requests_board.visibility.requests_public, offers_public):
 # not hidden by moderation, and not by an author under a sanction.
 RESTRICTED = (
     "SELECT s.id FROM neighbors_user s WHERE s.banned_at IS NOT NULL OR s.suspended_until > now()"

@@ -25,10 +25,10 @@ from moderation.selectors import acting_zone, report_for_moderator
 from moderation.targets import Target, target_resolve
 from neighbors.models import User
 from realtime.events import publish
-from requests_board.map_cells import map_post_adjust
-from requests_board.models import HelpRequest, Notification
+from requests_board.models import Notification
 from requests_board.selectors import help_request_for_viewer
 from requests_board.services import notification_send
+from requests_board.visibility import post_sync, user_posts_sync
 from safety.limits import limit_check
 
 # --- Reports ----------------------------------------------------------------
@@ -129,17 +129,9 @@ def _set_hidden(target: Target, hidden: bool) -> None:
         obj.save(update_fields=["hidden"])
         publish(obj.conversation.participant_ids, "chat.message", {"message": message_payload(obj)})
         return
-    # Map counts follow what is on the map: out before hiding, in after restoring.
-    if target.type == TargetType.REQUEST:
-        on_map = obj.status == HelpRequest.Status.OPEN
-    else:
-        on_map = obj.is_active
-    if on_map and hidden:
-        map_post_adjust(obj, -1)
     obj.hidden = hidden
     obj.save(update_fields=["hidden"])
-    if on_map and not hidden:
-        map_post_adjust(obj, 1)
+    post_sync(obj)
 
 
 def _hidden_automatically(report: Report) -> bool:
@@ -205,8 +197,10 @@ def moderation_act(
     elif action == ActionKind.SUSPEND:
         until = now + timedelta(days=days)
         User.objects.filter(pk=target.author.pk).update(suspended_until=until)
+        user_posts_sync(target.author.pk)
     elif action == ActionKind.BAN:
         User.objects.filter(pk=target.author.pk).update(banned_at=now)
+        user_posts_sync(target.author.pk)
 
     logged = ModerationAction.objects.create(
         moderator=moderator,

@@ -1,8 +1,8 @@
 """Counts of open posts per web-mercator grid cell, for low-zoom maps.
 
-A cell at level L is one tile of the standard z/x/y scheme at zoom L. The
-services add or remove a post's public point from its cell at every level
-when it opens or closes, so a city-wide map reads a few hundred counters
+A cell at level L is one tile of the standard z/x/y scheme at zoom L.
+requests_board.visibility adds or removes a post's public point from its
+cell at every level when it goes on or off the map, so a city-wide map reads a few hundred counters
 instead of clustering a million points on the fly (STACK-FACTS.md).
 """
 
@@ -10,7 +10,7 @@ import math
 
 from django.db import connection
 
-from requests_board.models import HelpRequest, MapCell
+from requests_board.models import MapCell
 
 LEVELS = (8, 10, 12, 14, 16)
 
@@ -34,16 +34,6 @@ def cells_in_bbox(bbox, level: int) -> tuple[int, int, int, int]:
 def cell_count(bbox, level: int) -> int:
     x0, y0, x1, y1 = cells_in_bbox(bbox, level)
     return (x1 - x0 + 1) * (y1 - y0 + 1)
-
-
-def map_post_adjust(post, delta: int, *, point=None) -> None:
-    """Counts a request or an offer in (delta=1) or out (delta=-1) of the map
-    at its public point (or `point`, where it was). A post hidden by
-    moderation is out already: it left the counts when it was hidden."""
-    if post.hidden:
-        return
-    kind = "request" if isinstance(post, HelpRequest) else "offer"
-    map_cells_adjust(kind=kind, point=point or post.public_location, delta=delta)
 
 
 def map_cells_adjust(*, kind: str, point, delta: int) -> None:

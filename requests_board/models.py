@@ -60,6 +60,9 @@ class HelpRequest(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Out of sight until a moderator restores it (reports, moderation.services).
     hidden = models.BooleanField(default=False)
+    # Where the map's counts hold this post (its public point then), or null
+    # when it is not counted: requests_board.visibility keeps it in step.
+    map_point = models.PointField(srid=4326, null=True, blank=True, spatial_index=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -97,6 +100,9 @@ class VolunteerOffer(models.Model):
     public_location = models.PointField(geography=True, srid=4326)
     is_active = models.BooleanField(default=True)
     hidden = models.BooleanField(default=False)
+    # Where the map's counts hold this post (its public point then), or null
+    # when it is not counted: requests_board.visibility keeps it in step.
+    map_point = models.PointField(srid=4326, null=True, blank=True, spatial_index=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -168,8 +174,8 @@ class Notification(models.Model):
 
 class MapCell(models.Model):
     """How many open requests (or active offers) have their public point in a
-    grid cell, per level. Kept current by the services as posts open and
-    close, so low-zoom maps read counts instead of clustering a city's points."""
+    grid cell, per level. Kept current by requests_board.visibility as
+    posts open and close, so low-zoom maps read counts instead of clustering a city's points."""
 
     level = models.PositiveSmallIntegerField()
     x = models.IntegerField()

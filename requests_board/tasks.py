@@ -1,31 +1,23 @@
 """Background tasks (django-tasks): notification waves, and the periodic
-housekeeping (expiry, follow-up reminders)."""
+housekeeping (expiry and the map's reconciliation, follow-up reminders)."""
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from requests_board import services
+from requests_board import services, visibility
+from requests_board.services.notifications import notify_wave
 
-
-@task()
-def notify_wave(request_id: int) -> int:
-    """Notifies the next wave of volunteers for a request; schedules the one
-    after if nobody has responded by then. Returns how many were notified."""
-    notified, more = services.request_notify_wave(request_id=request_id)
-    if more:
-        notify_wave.using(
-            run_after=timezone.now() + timedelta(minutes=settings.NOTIFY_WAVE_MINUTES)
-        ).enqueue(request_id)
-    return notified
+__all__ = ["PERIODIC", "expire_requests", "notify_wave", "remind_follow_ups"]
 
 
 @task()
 def expire_requests() -> int:
-    """Closes expired requests, then comes back in 10 minutes."""
+    """Closes expired requests, brings the map in line with what time alone
+    changed (suspensions over), then comes back in 10 minutes."""
     expired = services.help_requests_expire()
+    visibility.map_reconcile()
     expire_requests.using(run_after=timezone.now() + timedelta(minutes=10)).enqueue()
     return expired
 

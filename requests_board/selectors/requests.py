@@ -1,0 +1,77 @@
+"""One request as a viewer may see it, and people's own lists."""
+
+from django.http import Http404
+from django.utils import timezone
+
+from geo.distance import Band, band_for, metres_between, walk_minutes
+from requests_board.models import HelpRequest
+from requests_board.selectors.matching import Match
+from safety.selectors import blocked_user_ids
+
+
+def help_request_for_viewer(*, viewer, request_id: int) -> HelpRequest:
+    """The request if the viewer may see it: open ones for everyone; closed
+    ones for their author, helper and responders. Missing and forbidden look
+    the same (Http404)."""
+    request = (
+        HelpRequest.objects.select_related("category", "author", "helper")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise Http404
+    if viewer is not None and request.author_id in blocked_user_ids(viewer):
+        raise Http404
+    if request.hidden or (request.author is not None and request.author.is_restricted):
+        # Out of sight for everyone but its author (who is told why).
+        if viewer is not None and viewer.is_authenticated and viewer.pk == request.author_id:
+            return request
+        raise Http404
+    if request.status == HelpRequest.Status.OPEN and request.expires_at > timezone.now():
+        return request
+    if viewer is not None and viewer.is_authenticated:
+        if viewer.pk in (request.author_id, request.helper_id):
+            return request
+        if request.responses.filter(volunteer=viewer).exists():
+            return request
+    raise Http404
+
+
+def help_request_exact_visible(*, viewer, request: HelpRequest) -> bool:
+    """Only the author, and the accepted helper while matched, see the exact
+    point; nobody once it was deleted (retention, erasure)."""
+    if viewer is None or not viewer.is_authenticated or request.exact_deleted:
+        return False
+    if viewer.pk == request.author_id:
+        return True
+    return request.status == HelpRequest.Status.MATCHED and viewer.pk == request.helper_id
+
+
+def help_request_view_distance(*, viewer, request: HelpRequest) -> Match | None:
+    """Band and walking minutes from the viewer's home to the public point."""
+    if viewer is None or not viewer.is_authenticated or viewer.home is None:
+        return None
+    metres = metres_between(viewer.home, request.public_location)
+    return Match(item=request, band=band_for(metres), walk_minutes=walk_minutes(metres))
+
+
+def responses_for_author(*, viewer, request: HelpRequest):
+    if viewer.pk != request.author_id:
+        raise Http404
+    # The request rides along: each response's band is measured from it.
+    return request.responses.select_related("volunteer")
+
+
+def response_distance(*, request: HelpRequest, volunteer) -> Band | None:
+    """How far a responder lives, as a band: request's exact point to their public home."""
+    if volunteer.home_public is None:
+        return None
+    return band_for(metres_between(request.location, volunteer.home_public))
+
+
+def help_requests_of(*, user):
+    return HelpRequest.objects.filter(author=user).select_related("category")
+
+
+def help_requests_helping(*, user):
+    return HelpRequest.objects.filter(helper=user).select_related("category", "author")

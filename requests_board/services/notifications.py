@@ -1,0 +1,105 @@
+"""Notifications in the app (stored, pushed live) and the waves that tell
+the best-placed volunteers about a new request, by email too if they opted in."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from neighbors.models import User
+from realtime.events import publish
+from requests_board.models import (
+    HelpRequest,
+    Notification,
+)
+from requests_board.selectors import volunteer_candidates
+
+Status = HelpRequest.Status
+
+
+def notification_send(*, user_ids, kind: str, request: HelpRequest | None = None) -> None:
+    """Stores one notification per user and pushes it over their websockets."""
+    user_ids = list(user_ids)
+    Notification.objects.bulk_create(
+        [Notification(user_id=uid, kind=kind, request=request) for uid in user_ids]
+    )
+    payload = {"kind": kind, "request": request.pk if request else None}
+    publish(user_ids, "event.notification", {"notification": payload})
+
+
+def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
+    """Notifies the next NOTIFY_WAVE_SIZE best volunteers not yet told, none
+    over NOTIFY_MAX_PER_DAY today. Returns (how many, whether more remain).
+    Stops once the request has a response or is no longer open."""
+    request = HelpRequest.objects.filter(pk=request_id).first()
+    if (
+        request is None
+        or request.status != Status.OPEN
+        or request.hidden
+        or request.author is None
+        or request.author.is_restricted
+        or request.responses.exists()
+    ):
+        return 0, False
+    told = set(
+        Notification.objects.filter(
+            request=request, kind=Notification.Kind.NEW_REQUEST
+        ).values_list("user_id", flat=True)
+    )
+    since = timezone.now() - timedelta(days=1)
+    candidates = [
+        m.item.volunteer_id
+        for m in volunteer_candidates(request=request)
+        if m.item.volunteer_id not in told
+    ]
+    if not candidates:
+        return 0, False
+    busy = {
+        row["user_id"]
+        for row in Notification.objects.filter(user_id__in=candidates, created_at__gte=since)
+        .values("user_id")
+        .annotate(n=models.Count("pk"))
+        .filter(n__gte=settings.NOTIFY_MAX_PER_DAY)
+    }
+    wave = [uid for uid in candidates if uid not in busy][: settings.NOTIFY_WAVE_SIZE]
+    with transaction.atomic():
+        notification_send(user_ids=wave, kind=Notification.Kind.NEW_REQUEST, request=request)
+        emails = list(
+            User.objects.filter(pk__in=wave, email_notifications=True).values_list(
+                "email", flat=True
+            )
+        )
+    if emails:
+        _email_new_request(request, emails)
+    remaining = [uid for uid in candidates if uid not in busy and uid not in wave]
+    return len(wave), bool(remaining)
+
+
+def _email_new_request(request: HelpRequest, emails: list[str]) -> None:
+    subject = _("A neighbour near you needs help: %(title)s") % {"title": request.title}
+    body = _(
+        "%(title)s\n\nSee the request and offer your help: %(url)s\n\n"
+        "You receive this because you asked to be told by email. "
+        "You can turn it off on your profile."
+    ) % {
+        "title": request.title,
+        "url": settings.SITE_URL + reverse("board:request", args=[request.pk]),
+    }
+    send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=True)
+
+
+@task()
+def notify_wave(request_id: int) -> int:
+    """Notifies the next wave of volunteers for a request; schedules the one
+    after if nobody has responded by then. Returns how many were notified."""
+    notified, more = request_notify_wave(request_id=request_id)
+    if more:
+        notify_wave.using(
+            run_after=timezone.now() + timedelta(minutes=settings.NOTIFY_WAVE_MINUTES)
+        ).enqueue(request_id)
+    return notified

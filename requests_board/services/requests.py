@@ -1,0 +1,240 @@
+"""Help requests and their lifecycle.
+
+DESIGN.md, "Request lifecycle": open -> matched -> done | cancelled; an open
+request expires. Every transition is a function here; an invalid one raises
+TransitionError, which the API and the pages turn into a clear 4xx. Every
+change of what the public sees goes through requests_board.visibility."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.text import texts_check
+from geo.privacy import public_point
+from geo.zones import zone_for_point
+from neighbors.models import HelpCategory
+from requests_board import visibility
+from requests_board.models import (
+    HelpRequest,
+    Notification,
+    Response,
+    Urgency,
+)
+from requests_board.services.follow_ups import follow_ups_ask
+from requests_board.services.notifications import notification_send, notify_wave
+from safety.flags import personal_data_check
+from safety.limits import limit_check
+from safety.sanctions import restriction_check
+from safety.selectors import blocked_between
+from safety.signals import published_anyway
+
+Status = HelpRequest.Status
+
+
+class TransitionError(Exception):
+    """A lifecycle step that the request's state does not allow."""
+
+    def __init__(self, message: str, code: str = "invalid_transition"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _expiry(needed_by) -> datetime:
+    if needed_by is not None:
+        return timezone.make_aware(datetime.combine(needed_by + timedelta(days=1), time.min))
+    return timezone.now() + timedelta(days=settings.REQUEST_TTL_DAYS)
+
+
+def _validate_request_fields(*, title, description, needed_by, max_distance_m) -> dict:
+    texts_check(title=title, description=description)
+    errors = {}
+    if not title.strip():
+        errors["title"] = [_("Give your request a short title.")]
+    if len(title) > 120:
+        errors["title"] = [_("At most 120 characters.")]
+    if len(description) > 2000:
+        errors["description"] = [_("At most 2,000 characters.")]
+    if needed_by is not None and needed_by < timezone.localdate():
+        errors["needed_by"] = [_("This date is in the past.")]
+    if max_distance_m is not None and not 100 <= max_distance_m <= 3000:
+        errors["max_distance_m"] = [_("Between 100 and 3,000 metres.")]
+    return errors
+
+
+@transaction.atomic
+def help_request_create(
+    *,
+    author,
+    title: str,
+    category: HelpCategory,
+    location: Point,
+    description: str = "",
+    urgency: str = Urgency.NORMAL,
+    needed_by=None,
+    max_distance_m: int | None = None,
+    publish_anyway: bool = False,
+) -> HelpRequest:
+    """Publishes a request. Text that seems to hold a phone number, an email
+    or an address is refused with a warning unless `publish_anyway`; then it
+    is published and flagged to moderators."""
+    restriction_check(author)
+    errors = _validate_request_fields(
+        title=title, description=description, needed_by=needed_by, max_distance_m=max_distance_m
+    )
+    if errors:
+        raise ValidationError(errors)
+    found = personal_data_check(
+        {"title": title, "description": description}, publish_anyway=publish_anyway
+    )
+    limit_check(author, "request")
+    request = HelpRequest.objects.create(
+        author=author,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        urgency=urgency,
+        location=location,
+        public_location=location,  # replaced below: the public point needs the id
+        needed_by=needed_by,
+        max_distance_m=max_distance_m,
+        expires_at=_expiry(needed_by),
+    )
+    request.public_location = public_point(location, identity=f"request:{request.pk}")
+    request.zone = zone_for_point(location)
+    request.save(update_fields=["public_location", "zone"])
+    visibility.post_sync(request)
+    if found:
+        published_anyway.send(sender=None, target_type="request", target_id=request.pk, found=found)
+    transaction.on_commit(lambda: notify_wave.enqueue(request.pk))
+    return request
+
+
+@transaction.atomic
+def help_request_update(
+    *, request: HelpRequest, user, publish_anyway: bool = False, **fields
+) -> HelpRequest:
+    request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if request.author_id != user.pk:
+        raise PermissionDenied(_("Only the author can edit a request."))
+    restriction_check(user)
+    if request.status != Status.OPEN:
+        raise TransitionError(_("Only an open request can be edited."))
+    merged = {
+        "title": fields.get("title", request.title),
+        "description": fields.get("description", request.description),
+        "needed_by": fields.get("needed_by", request.needed_by),
+        "max_distance_m": fields.get("max_distance_m", request.max_distance_m),
+    }
+    errors = _validate_request_fields(**merged)
+    if errors:
+        raise ValidationError(errors)
+    found = personal_data_check(
+        {"title": merged["title"], "description": merged["description"]},
+        publish_anyway=publish_anyway,
+    )
+    for name in ("title", "description", "category", "urgency", "needed_by", "max_distance_m"):
+        if name in fields:
+            setattr(
+                request,
+                name,
+                fields[name].strip() if isinstance(fields[name], str) else fields[name],
+            )
+    if "needed_by" in fields:
+        request.expires_at = _expiry(request.needed_by)
+    if "location" in fields and not fields["location"].equals_exact(request.location, 1e-9):
+        request.location = fields["location"]
+        request.public_location = public_point(request.location, identity=f"request:{request.pk}")
+        request.zone = zone_for_point(request.location)
+    request.save()
+    visibility.post_sync(request)
+    if found:
+        published_anyway.send(sender=None, target_type="request", target_id=request.pk, found=found)
+    return request
+
+
+def _locked(request: HelpRequest) -> HelpRequest:
+    return HelpRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> HelpRequest:
+    request = _locked(request)
+    if request.author_id != requester.pk:
+        raise PermissionDenied(_("Only the author can accept a helper."))
+    if request.status != Status.OPEN:
+        raise TransitionError(_("This request is not open: it cannot take a helper."))
+    response = request.responses.filter(volunteer_id=helper_id).first()
+    if response is None or blocked_between(request.author_id, response.volunteer_id):
+        raise ValidationError({"helper": [_("This neighbour has not offered to help.")]})
+    now = timezone.now()
+    request.status = Status.MATCHED
+    request.helper_id = helper_id
+    request.matched_at = now
+    request.save(update_fields=["status", "helper", "matched_at"])
+    request.responses.exclude(pk=response.pk).update(status=Response.Status.DECLINED)
+    response.status = Response.Status.ACCEPTED
+    response.save(update_fields=["status"])
+    visibility.post_sync(request)
+    notification_send(user_ids=[helper_id], kind=Notification.Kind.ACCEPTED, request=request)
+    return request
+
+
+@transaction.atomic
+def help_request_complete(*, request: HelpRequest, user) -> HelpRequest:
+    request = _locked(request)
+    if user.pk not in (request.author_id, request.helper_id):
+        raise PermissionDenied(_("Only the author or the helper can mark a request done."))
+    if request.status != Status.MATCHED:
+        raise TransitionError(_("Only a request with an accepted helper can be marked done."))
+    request.status = Status.DONE
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    other = request.helper_id if user.pk == request.author_id else request.author_id
+    notification_send(user_ids=[other], kind=Notification.Kind.CLOSED, request=request)
+    follow_ups_ask(request=request)
+    return request
+
+
+@transaction.atomic
+def help_request_cancel(*, request: HelpRequest, user) -> HelpRequest:
+    request = _locked(request)
+    if request.author_id != user.pk:
+        raise PermissionDenied(_("Only the author can cancel a request."))
+    if request.status not in (Status.OPEN, Status.MATCHED):
+        raise TransitionError(_("This request is already closed."))
+    request.status = Status.CANCELLED
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    visibility.post_sync(request)
+    others = set(request.responses.values_list("volunteer_id", flat=True))
+    if others:
+        notification_send(user_ids=others, kind=Notification.Kind.CLOSED, request=request)
+    return request
+
+
+def help_requests_expire(*, now: datetime | None = None) -> int:
+    """Closes open requests past their expiry. Returns how many."""
+    now = now or timezone.now()
+    expired = 0
+    ids = list(
+        HelpRequest.objects.filter(status=Status.OPEN, expires_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        with transaction.atomic():
+            request = HelpRequest.objects.select_for_update().get(pk=pk)
+            if request.status != Status.OPEN:
+                continue
+            request.status = Status.EXPIRED
+            request.closed_at = now
+            request.save(update_fields=["status", "closed_at"])
+            visibility.post_sync(request)
+            expired += 1
+    return expired
