@@ -4,7 +4,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -160,6 +161,13 @@ def reports_queue(*, moderator, limit: int = 50) -> list[QueueEntry]:
     actions: dict[int, list[ModerationAction]] = {}
     for action in ModerationAction.objects.filter(target_user_id__in=authors):
         actions.setdefault(action.target_user_id, []).append(action)
+    around = messages_around(
+        [
+            target.obj
+            for (target_type, _id), target in targets.items()
+            if target_type == TargetType.MESSAGE
+        ]
+    )
     entries = []
     for key, reports in groups:
         author_id = reports[0].target_user_id
@@ -173,7 +181,7 @@ def reports_queue(*, moderator, limit: int = 50) -> list[QueueEntry]:
                 reasons=Counter(r.reason for r in reports).most_common(),
                 author_reports=reports_received.get(author_id, 0),
                 author_actions=actions.get(author_id, [])[:20],
-                messages=message_with_neighbours(target.obj)
+                messages=around.get(target.obj.pk, [])
                 if target is not None and key[0] == TargetType.MESSAGE
                 else [],
             )
@@ -181,13 +189,50 @@ def reports_queue(*, moderator, limit: int = 50) -> list[QueueEntry]:
     return entries
 
 
-def message_with_neighbours(message: Message, around: int = 2) -> list[Message]:
-    """The reported message and `around` messages either side, in order;
-    nothing else of the conversation."""
-    same = Message.objects.filter(conversation_id=message.conversation_id).select_related("sender")
-    before = list(same.filter(id__lt=message.pk).order_by("-id")[:around])
-    after = list(same.filter(id__gt=message.pk).order_by("id")[:around])
-    return [*reversed(before), message, *after]
+# Larger than any id: the upper bound of a message with fewer than `around` after it.
+_NO_ID_ABOVE = 2**63 - 1
+
+
+def messages_around(messages: list[Message], around: int = 2) -> dict[int, list[Message]]:
+    """{id: the message and `around` messages either side, in order} for
+    each of `messages`, nothing else of their conversations; one query for
+    all of them (a queue of reported messages does not cost a query each)."""
+    if not messages:
+        return {}
+    if around < 1:
+        return {message.pk: [message] for message in messages}
+    windows = Q()
+    for message in messages:
+        same = Message.objects.filter(conversation_id=message.conversation_id)
+        # The id `around` places before (after) it: its window's bounds, or
+        # none where the conversation has fewer messages on that side.
+        lowest = same.filter(id__lt=message.pk).order_by("-id").values("id")[around - 1 : around]
+        highest = same.filter(id__gt=message.pk).order_by("id").values("id")[around - 1 : around]
+        windows |= Q(
+            conversation_id=message.conversation_id,
+            id__gte=Coalesce(Subquery(lowest), Value(0)),
+            id__lte=Coalesce(Subquery(highest), Value(_NO_ID_ABOVE)),
+        )
+    by_conversation: dict[int, list[Message]] = {}
+    for neighbour in Message.objects.filter(windows).select_related("sender").order_by("id"):
+        by_conversation.setdefault(neighbour.conversation_id, []).append(neighbour)
+    result = {}
+    for message in messages:
+        # The windows of one conversation's reported messages are runs of
+        # consecutive messages, so within their union the `around` messages
+        # either side of one are its neighbours in the conversation.
+        fetched = by_conversation.get(message.conversation_id, [])
+        ids = [m.pk for m in fetched]
+        if message.pk not in ids:  # deleted meanwhile: alone, as it was reported
+            result[message.pk] = [message]
+            continue
+        at = ids.index(message.pk)
+        result[message.pk] = [
+            *fetched[max(at - around, 0) : at],
+            message,
+            *fetched[at + 1 : at + 1 + around],
+        ]
+    return result
 
 
 def moderation_log(*, moderator, limit: int = 200):

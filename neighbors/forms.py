@@ -18,8 +18,8 @@ class SignupExtraForm(forms.Form):
     )
 
     def signup(self, request, user):
-        user.display_name = self.cleaned_data["display_name"].strip()
-        user.save(update_fields=["display_name"])
+        """allauth requires this hook; the sign-up service has already set the
+        name (neighbors.adapter.SignupForm.save, settings.ACCOUNT_FORMS)."""
 
 
 class AddressSearchForm(forms.Form):

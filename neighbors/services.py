@@ -20,8 +20,12 @@ from neighbors.signals import home_moved
 UNSET = object()
 
 
-def user_signup(*, email: str, password: str, display_name: str, request=None) -> User:
-    """Creates an account and sends the email verification (allauth's)."""
+def user_signup_check(*, email: str, password: str, display_name: str) -> tuple[str, str]:
+    """The rules of a sign-up, for the API and the web form alike: raises one
+    ValidationError with a list of messages per field (`email`,
+    `display_name`, `password`); returns the normalised email and name. A
+    taken address has the code `email_taken`: the web form answers it
+    without telling (allauth's enumeration prevention), the API refuses."""
     texts_check(email=email, display_name=display_name)
     email = User.objects.normalize_email(email)
     display_name = display_name.strip()
@@ -38,11 +42,37 @@ def user_signup(*, email: str, password: str, display_name: str, request=None) -
         errors["password"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    return email, display_name
+
+
+def user_signup(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    request=None,
+    send_verification: bool = True,
+) -> User:
+    """Creates an account and its (primary, unverified) address, and sends
+    allauth's verification email when there is a request. The web sign-up
+    passes `send_verification=False`: allauth's login stage that follows
+    sends the code itself, and a second one would replace the first."""
+    email, display_name = user_signup_check(
+        email=email, password=password, display_name=display_name
+    )
     with transaction.atomic():
         user = User.objects.create_user(email, password, display_name=display_name)
-        EmailAddress.objects.add_email(
-            request, user, email, confirm=request is not None, signup=True
+        address = EmailAddress.objects.add_email(
+            request,
+            user,
+            email,
+            confirm=send_verification and request is not None,
+            signup=True,
         )
+        # The one address, the one to sign in with (allauth's own sign-up
+        # marks it so too).
+        address.primary = True
+        address.save(update_fields=["primary"])
     return user
 
 

@@ -1,11 +1,10 @@
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from geo.forms import PinForm
 from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
 from requests_board.models import Urgency
+from requests_board.services.requests import needed_by_check
 
 BAND_CHOICES = [
     ("", _("Any distance")),
@@ -58,8 +57,7 @@ class HelpRequestForm(PinForm):
 
     def clean_needed_by(self):
         value = self.cleaned_data.get("needed_by")
-        if value is not None and value < timezone.localdate():
-            raise ValidationError(_("This date is in the past."))
+        needed_by_check(value)
         return value
 
 

@@ -5,7 +5,6 @@ import math
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -16,6 +15,7 @@ from geo.serializers import LatLngSerializer
 from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
 from requests_board import selectors
 from requests_board.models import HelpRequest, Urgency
+from requests_board.services.requests import needed_by_check
 
 
 class PersonSerializer(serializers.Serializer):
@@ -136,8 +136,7 @@ class HelpRequestCreateSerializer(StrictSerializer):
     )
 
     def validate_needed_by(self, value):
-        if value is not None and value < timezone.localdate():
-            raise serializers.ValidationError(_("This date is in the past."))
+        needed_by_check(value)  # a Django ValidationError: DRF answers it under the field
         return value
 
 

@@ -23,8 +23,11 @@ Status = HelpRequest.Status
 
 
 def notification_send(*, user_ids, kind: str, request: HelpRequest | None = None) -> None:
-    """Stores one notification per user and pushes it over their websockets."""
-    user_ids = list(user_ids)
+    """Stores one notification per user and pushes it over their websockets.
+    An erased account (a helper or an author who left: None) is nobody to tell."""
+    user_ids = [uid for uid in user_ids if uid is not None]
+    if not user_ids:
+        return
     Notification.objects.bulk_create(
         [Notification(user_id=uid, kind=kind, request=request) for uid in user_ids]
     )

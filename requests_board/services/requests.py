@@ -51,6 +51,14 @@ def _expiry(needed_by) -> datetime:
     return timezone.now() + timedelta(days=settings.REQUEST_TTL_DAYS)
 
 
+def needed_by_check(needed_by) -> None:
+    """The one "not in the past" rule of a request's date (today, in the
+    server's time zone, is allowed): the service applies it, and the web form
+    and the API serializer call it to answer field by field."""
+    if needed_by is not None and needed_by < timezone.localdate():
+        raise ValidationError(_("This date is in the past."), code="past_date")
+
+
 def _validate_request_fields(*, title, description, needed_by, max_distance_m) -> dict:
     texts_check(title=title, description=description)
     errors = {}
@@ -60,8 +68,10 @@ def _validate_request_fields(*, title, description, needed_by, max_distance_m) -
         errors["title"] = [_("At most 120 characters.")]
     if len(description) > 2000:
         errors["description"] = [_("At most 2,000 characters.")]
-    if needed_by is not None and needed_by < timezone.localdate():
-        errors["needed_by"] = [_("This date is in the past.")]
+    try:
+        needed_by_check(needed_by)
+    except ValidationError as exc:
+        errors["needed_by"] = exc.error_list
     if max_distance_m is not None and not 100 <= max_distance_m <= 3000:
         errors["max_distance_m"] = [_("Between 100 and 3,000 metres.")]
     return errors

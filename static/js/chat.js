@@ -113,10 +113,18 @@
     });
   }
 
+  // Notifications reach this socket too: the notice region of every page
+  // (notify.js) announces them.
+  function notice(frame) {
+    if (window.entraideNotice) window.entraideNotice.frame(frame);
+  }
+
   function onFrame(event) {
     var frame;
     try { frame = JSON.parse(event.data); } catch (e) { return; }
-    if (frame.type === "message.new") {
+    if (frame.type === "notification") {
+      notice(frame);
+    } else if (frame.type === "message.new") {
       show(frame.message);
     } else if (frame.type === "message.ack") {
       show(frame.message);

@@ -1,11 +1,12 @@
-// On every page of a signed-in user (except the chat page, which has its own
-// socket): a live badge for new messages and notifications. Announced to
-// screen readers through a polite live region.
+// On every page of a signed-in user: a live badge for new messages and
+// notifications, announced to screen readers through a polite live region.
+// The chat page has its own socket (chat.js) and hands notifications to
+// window.entraideNotice.frame, so the same code announces them there too.
 (function () {
   "use strict";
   var region = document.getElementById("live-notice");
   var badge = document.getElementById("messages-badge");
-  if (!region || document.getElementById("chat-config")) return;
+  if (!region) return;
   var labels = JSON.parse(document.getElementById("notify-labels").textContent);
   var attempt = 0;
   var unread = 0;
@@ -15,6 +16,19 @@
     region.hidden = false;
   }
 
+  function frame(data) {
+    if (data.type === "message.new" && data.message.sender !== labels.me) {
+      unread += 1;
+      if (badge) { badge.textContent = String(unread); badge.hidden = false; }
+      say(labels.message);
+    } else if (data.type === "notification") {
+      say(labels[data.notification.kind] || labels.generic);
+    }
+  }
+
+  window.entraideNotice = { frame: frame };
+  if (document.getElementById("chat-config")) return; // chat.js connects
+
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/ws/");
@@ -23,15 +37,9 @@
       document.documentElement.dataset.live = "1";
     };
     socket.onmessage = function (event) {
-      var frame;
-      try { frame = JSON.parse(event.data); } catch (e) { return; }
-      if (frame.type === "message.new" && frame.message.sender !== labels.me) {
-        unread += 1;
-        if (badge) { badge.textContent = String(unread); badge.hidden = false; }
-        say(labels.message);
-      } else if (frame.type === "notification") {
-        say(labels[frame.notification.kind] || labels.generic);
-      }
+      var data;
+      try { data = JSON.parse(event.data); } catch (e) { return; }
+      frame(data);
     };
     socket.onclose = function (event) {
       if (event.code === 4401) return;

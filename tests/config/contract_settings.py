@@ -5,8 +5,8 @@ hundreds of writes a minute from one client and one account; answered with
 ones depends on the clock (fixed windows), which would make the run differ
 from one time to the next. The limits have their own tests."""
 
-from config.settings import *  # noqa: F403
-from config.settings import ACTION_LIMITS, REST_FRAMEWORK
+from tests.settings import *  # noqa: F403
+from tests.settings import ACTION_LIMITS, REST_FRAMEWORK
 
 ROOMY = 1_000_000
 

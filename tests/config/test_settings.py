@@ -148,3 +148,10 @@ def test_content_security_policy_header(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "object-src 'none'" in policy
+
+
+def test_production_hashes_passwords_slowly_and_only_the_suite_does_not():
+    """The suite's fast hasher (tests/settings.py) stays in the suite."""
+    hashers = settings_of(PRODUCTION, "PASSWORD_HASHERS")["PASSWORD_HASHERS"]
+    assert hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert not any("MD5" in hasher for hasher in hashers)

@@ -17,7 +17,7 @@ from neighbors.models import User
 from requests_board.models import FollowUp, HelpRequest
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_the_export_holds_all_and_only_the_users_data(api_for, done_request):

@@ -19,7 +19,7 @@ from requests_board.impact import impact_figures, impact_grid
 from requests_board.models import FollowUp, HelpRequest, Notification, Response
 from tests.factories import resident_at
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_both_sides_are_asked_once_and_answer_in_one_click(done_request, mailoutbox, api_for):

@@ -17,7 +17,7 @@ from requests_board import services as board
 from requests_board.models import HelpRequest
 from tests.factories import resident_at
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def _post_request(client, title="Des courses", description=""):

@@ -13,7 +13,7 @@ from geo.points import lat_lng
 from moderation.models import AppendOnly, ModerationAction, Moderator, Report
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def _first_message(conversation) -> Message:

@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from data_rights.services import account_erase
 from requests_board import services
 from requests_board.models import HelpRequest, Notification
 from requests_board.selectors import volunteer_candidates
 from requests_board.tasks import expire_requests, notify_wave
-from tests.factories import resident_at
+from tests.factories import PASSWORD, resident_at
 from tests.requests_board.conftest import north_of
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +139,20 @@ def test_nobody_gets_more_than_the_daily_cap(settings, category, volunteers_arou
     per_user = Notification.objects.filter(kind="new_request").values_list("user_id", flat=True)
     for volunteer in volunteers_around:
         assert list(per_user).count(volunteer.pk) <= 2
+
+
+def test_a_request_whose_helper_left_can_still_be_closed(
+    api_for, help_request, requester, volunteer
+):
+    """Found by the map property test: the helper erases their account while
+    matched; the author's "done" answered 500 (a notification to nobody)."""
+    services.help_request_respond(request=help_request, volunteer=volunteer, message="Oui")
+    services.help_request_accept(request=help_request, requester=requester, helper_id=volunteer.pk)
+    account_erase(user=volunteer, password=PASSWORD)
+
+    done = api_for(requester).post(f"/api/v1/requests/{help_request.pk}/complete")
+
+    assert done.status_code == 200, done.content
+    help_request.refresh_from_db()
+    assert help_request.status == "done" and help_request.helper is None
+    assert not Notification.objects.filter(kind="closed").exists()
