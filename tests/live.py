@@ -1,6 +1,7 @@
 """Real processes for the fault and scale tests: Redis, a PostgreSQL cluster,
 and a small JSON API client. Each starts on a free port and stops for sure."""
 
+import asyncio
 import json
 import os
 import shutil
@@ -13,6 +14,19 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+
+async def receive_until(ws, predicate, timeout=10.0):
+    """The next frame of a `websockets` client that `predicate` accepts (the
+    others are skipped), within `timeout` seconds."""
+
+    async def loop():
+        while True:
+            frame = json.loads(await ws.recv())
+            if predicate(frame):
+                return frame
+
+    return await asyncio.wait_for(loop(), timeout)
 
 
 def free_port() -> int:

@@ -8,9 +8,8 @@ from requests_board import services
 from tests.factories import UserFactory, resident_at
 
 
-@pytest.fixture
-def conversation(db) -> Conversation:
-    """Alice asked for help, Bruno responded: their conversation."""
+def alice_asks_near_bruno():
+    """Alice asks for help with her groceries; Bruno lives 550 m away."""
     categories_ensure(HelpCategory)
     alice = resident_at(48.86, 2.37, display_name="Alice")
     bruno = resident_at(48.865, 2.37, display_name="Bruno")
@@ -20,6 +19,13 @@ def conversation(db) -> Conversation:
         category=HelpCategory.objects.get(slug="groceries"),
         location=Point(2.37, 48.86, srid=4326),
     )
+    return alice, bruno, request
+
+
+@pytest.fixture
+def conversation(db) -> Conversation:
+    """Alice asked for help, Bruno responded: their conversation."""
+    alice, bruno, request = alice_asks_near_bruno()
     services.help_request_respond(request=request, volunteer=bruno, message="Je peux passer à 10 h")
     return Conversation.objects.select_related("requester", "volunteer").get(
         request=request, volunteer=bruno

@@ -12,7 +12,6 @@ import pytest
 import websockets
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from django.contrib.gis.geos import Point
 from django.db import connection
 
 from chat import services as chat_services
@@ -21,23 +20,10 @@ from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory
 from realtime.events import user_group
 from requests_board import services
-from tests.factories import resident_at
-from tests.live import Api
+from tests.chat.conftest import alice_asks_near_bruno
+from tests.live import Api, receive_until
 
 ORIGIN = "http://127.0.0.1"
-
-
-def _request_by_alice():
-    categories_ensure(HelpCategory)
-    alice = resident_at(48.86, 2.37, display_name="Alice")
-    bruno = resident_at(48.865, 2.37, display_name="Bruno")
-    request = services.help_request_create(
-        author=alice,
-        title="Courses",
-        category=HelpCategory.objects.get(slug="groceries"),
-        location=Point(2.37, 48.86, srid=4326),
-    )
-    return alice, bruno, request
 
 
 def _writer_state(message: dict) -> dict:
@@ -59,7 +45,7 @@ def _writer_state(message: dict) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 async def test_the_first_message_is_published_after_commit_and_in_order(monkeypatch):
-    alice, bruno, request = await sync_to_async(_request_by_alice)()
+    alice, bruno, request = await sync_to_async(alice_asks_near_bruno)()
     layer = get_channel_layer()
     alice_channel = await layer.new_channel()
     await layer.group_add(user_group(alice.pk), alice_channel)
@@ -99,16 +85,6 @@ async def test_the_first_message_is_published_after_commit_and_in_order(monkeypa
     assert published == [expected, expected]
 
 
-async def _receive_until(ws, predicate, timeout=10.0):
-    async def loop():
-        while True:
-            frame = json.loads(await ws.recv())
-            if predicate(frame):
-                return frame
-
-    return await asyncio.wait_for(loop(), timeout)
-
-
 def test_a_live_requester_hears_the_first_message_once_it_is_stored(transactional_db, asgi_server):
     """End to end on a real server: the requester's socket gets the first
     message as soon as it is committed, then the reply after it, in order."""
@@ -127,7 +103,7 @@ def test_a_live_requester_hears_the_first_message_once_it_is_stored(transactiona
     async def scenario():
         async with websockets.connect(alice.ws_url(), origin=ORIGIN) as ws:
             await ws.send(json.dumps({"type": "sync", "after": 0}))
-            await _receive_until(ws, lambda f: f["type"] == "sync.done")
+            await receive_until(ws, lambda f: f["type"] == "sync.done")
             status, body = await asyncio.to_thread(
                 bruno.call,
                 "POST",
@@ -135,7 +111,7 @@ def test_a_live_requester_hears_the_first_message_once_it_is_stored(transactiona
                 {"message": "Je peux"},
             )
             assert status == 201, body
-            new = await _receive_until(ws, lambda f: f["type"] == "message.new")
+            new = await receive_until(ws, lambda f: f["type"] == "message.new")
             # Committed before it was sent: this process, on its own
             # connection, finds it.
             stored = await sync_to_async(Message.objects.get)(pk=new["message"]["id"])
@@ -150,7 +126,7 @@ def test_a_live_requester_hears_the_first_message_once_it_is_stored(transactiona
                     }
                 )
             )
-            ack = await _receive_until(ws, lambda f: f["type"] == "message.ack")
+            ack = await receive_until(ws, lambda f: f["type"] == "message.ack")
             assert ack["message"]["id"] > new["message"]["id"]
 
     asyncio.run(scenario())

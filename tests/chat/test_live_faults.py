@@ -13,7 +13,7 @@ import websockets
 from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory
 from tests.conftest import ROOT
-from tests.live import Api, PostgresCluster, RedisServer
+from tests.live import Api, PostgresCluster, RedisServer, receive_until
 
 ORIGIN = "http://127.0.0.1"
 
@@ -48,16 +48,6 @@ def conversation_between(api: Api) -> tuple[Api, Api, int]:
     assert status == 201, body
     status, conversations = alice.call("GET", "/api/v1/conversations")
     return alice, bruno, conversations[0]["id"]
-
-
-async def receive_until(ws, predicate, timeout=10.0):
-    async def loop():
-        while True:
-            frame = json.loads(await ws.recv())
-            if predicate(frame):
-                return frame
-
-    return await asyncio.wait_for(loop(), timeout)
 
 
 def send_frame(conversation: int, body: str, client_id: str) -> str:
