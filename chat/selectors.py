@@ -65,6 +65,24 @@ def conversations_for(*, user) -> list[Conversation]:
     return conversations
 
 
+def unread_count(*, user) -> int:
+    """How many messages others sent the user that they have not read yet,
+    over all their conversations (one query): the menu's badge."""
+    read_upto = ReadState.objects.filter(
+        conversation=OuterRef("conversation_id"), user=user
+    ).values("last_read_id")[:1]
+    return (
+        Message.objects.filter(
+            Q(conversation__requester=user) | Q(conversation__volunteer=user),
+            hidden=False,
+        )
+        .exclude(sender=user)
+        .annotate(read_upto=Subquery(read_upto))
+        .filter(Q(read_upto__isnull=True) | Q(id__gt=F("read_upto")))
+        .count()
+    )
+
+
 def messages_after(*, conversation: Conversation, after: int = 0, limit: int = PAGE_SIZE):
     return list(
         Message.objects.filter(conversation=conversation, id__gt=after).order_by("id")[:limit]

@@ -28,3 +28,14 @@ def moderation(request):
     if not request.user.is_authenticated:
         return {}
     return {"is_moderator": SimpleLazyObject(lambda: is_moderator(request.user))}
+
+
+def unread(request):
+    """The menu's count of unread messages, on every page of a signed-in
+    user (notify.js counts on from it live); one query, asked only by a
+    template that shows it."""
+    from chat.selectors import unread_count
+
+    if not request.user.is_authenticated:
+        return {}
+    return {"unread_messages": SimpleLazyObject(lambda: unread_count(user=request.user))}

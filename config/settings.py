@@ -97,6 +97,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "config.context_processors.notify_labels",
                 "config.context_processors.moderation",
+                "config.context_processors.unread",
             ],
         },
     },

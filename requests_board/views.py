@@ -45,6 +45,8 @@ def home(request):
     config = map_config(request)
     user = request.user
     context = {"filters": filters["form"], "map_config": config}
+    if user.is_authenticated:
+        context["waiting_offers"] = selectors.offers_of_help_waiting(author=user)
     if user.is_authenticated and user.home is not None:
         page = selectors.help_requests_nearby(
             viewer=user,

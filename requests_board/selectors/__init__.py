@@ -25,6 +25,7 @@ from requests_board.selectors.requests import (
     help_request_view_distance,
     help_requests_helping,
     help_requests_of,
+    offers_of_help_waiting,
     response_distance,
     responses_for_author,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "notifications_for",
     "offers_in_area",
     "offers_nearby",
+    "offers_of_help_waiting",
     "response_distance",
     "responses_for_author",
     "viewer_skill_ids",

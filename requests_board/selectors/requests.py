@@ -4,7 +4,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from geo.distance import Band, band_for, metres_between, walk_minutes
-from requests_board.models import HelpRequest
+from requests_board.models import HelpRequest, Response
 from requests_board.selectors.matching import Match
 from safety.selectors import blocked_user_ids
 
@@ -60,6 +60,22 @@ def responses_for_author(*, viewer, request: HelpRequest):
         raise Http404
     # The request rides along: each response's band is measured from it.
     return request.responses.select_related("volunteer")
+
+
+def offers_of_help_waiting(*, author, limit: int = 5) -> list[Response]:
+    """The offers of help on the author's open requests that wait for their
+    answer, newest first: what the home page tells a requester who comes
+    back ("Karim offers to help")."""
+    return list(
+        Response.objects.filter(
+            request__author=author,
+            request__status=HelpRequest.Status.OPEN,
+            status=Response.Status.PENDING,
+        )
+        .exclude(volunteer_id__in=blocked_user_ids(author))
+        .select_related("volunteer", "request")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def response_distance(*, request: HelpRequest, volunteer) -> Band | None:

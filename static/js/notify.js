@@ -9,7 +9,9 @@
   if (!region) return;
   var labels = JSON.parse(document.getElementById("notify-labels").textContent);
   var attempt = 0;
-  var unread = 0;
+  // The page counted the unread messages when it was made; live ones add to it.
+  var unread = badge ? parseInt(badge.dataset.count, 10) || 0 : 0;
+  var badgeLabel = badge ? badge.querySelector(".visually-hidden") : null;
 
   function say(text) {
     region.textContent = text;
@@ -19,7 +21,11 @@
   function frame(data) {
     if (data.type === "message.new" && data.message.sender !== labels.me) {
       unread += 1;
-      if (badge) { badge.textContent = String(unread); badge.hidden = false; }
+      if (badge) {
+        badge.textContent = String(unread);
+        if (badgeLabel) badge.appendChild(badgeLabel);
+        badge.hidden = false;
+      }
       say(labels.message);
     } else if (data.type === "notification") {
       say(labels[data.notification.kind] || labels.generic);

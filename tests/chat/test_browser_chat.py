@@ -63,4 +63,4 @@ def test_a_new_message_is_announced_on_other_pages(conversation, server_factory,
     expect(bruno.locator("html")).to_have_attribute("data-live", "1")
     send(alice, "Are you still coming?")
     expect(bruno.locator("#live-notice")).to_contain_text("New message")
-    expect(bruno.locator("#messages-badge")).to_have_text("1")
+    expect(bruno.locator("#messages-badge")).to_have_text("1 unread")
