@@ -33,6 +33,9 @@ class MeSerializer(serializers.Serializer):
     skills = serializers.SerializerMethodField(help_text="Category slugs.")
     languages = serializers.ListField(child=serializers.CharField())
     email_notifications = serializers.BooleanField()
+    email_my_requests = serializers.BooleanField(
+        help_text="Emails about my own requests and offers of help (on by default)."
+    )
 
     def get_skills(self, user) -> list[str]:
         return [category.slug for category in user.skills.all()]
@@ -51,6 +54,7 @@ class MeUpdateSerializer(StrictSerializer):
         child=serializers.ChoiceField(choices=SPOKEN_LANGUAGES), required=False, max_length=20
     )
     email_notifications = serializers.BooleanField(required=False)
+    email_my_requests = serializers.BooleanField(required=False)
 
 
 class SignupSerializer(StrictSerializer):

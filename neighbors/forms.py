@@ -64,6 +64,11 @@ class ProfileForm(PinForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    email_my_requests = forms.BooleanField(
+        label=_("Tell me by email when a neighbour offers to help me, or accepts my help"),
+        required=False,
+        help_text=_("Every email has a link to stop them."),
+    )
     email_notifications = forms.BooleanField(
         label=_("Also tell me by email when a neighbour near me needs help"),
         required=False,

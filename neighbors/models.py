@@ -102,6 +102,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_notifications = models.BooleanField(
         _("also tell me by email when a neighbour near me needs help"), default=False
     )
+    # On by default: a requester who posted and put her phone down must hear
+    # that someone offered to help (every such email has a link to stop them).
+    email_my_requests = models.BooleanField(
+        _("tell me by email when a neighbour answers my request or accepts my help"),
+        default=True,
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

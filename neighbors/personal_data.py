@@ -15,6 +15,7 @@ def export(user) -> dict:
             "skills": list(user.skills.values_list("slug", flat=True)),
             "languages": user.languages,
             "email_notifications": user.email_notifications,
+            "email_my_requests": user.email_my_requests,
             "date_joined": when_export(user.date_joined),
             "last_login": when_export(user.last_login),
             "suspended_until": when_export(user.suspended_until),

@@ -6,8 +6,10 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.gis.geos import Point
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -15,6 +17,7 @@ from rest_framework.authtoken.models import Token
 from common.text import texts_check
 from geo.privacy import public_point
 from neighbors.models import SPOKEN_LANGUAGES, HomeMove, User
+from neighbors.selectors import EMAIL_STOP_SALT
 from neighbors.signals import home_moved
 
 UNSET = object()
@@ -133,6 +136,7 @@ def user_profile_update(
     skills=UNSET,
     languages=UNSET,
     email_notifications=UNSET,
+    email_my_requests=UNSET,
 ) -> User:
     """Updates the given fields only; on any error nothing is saved."""
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -146,6 +150,8 @@ def user_profile_update(
         user.walk_radius_m = walk_radius_m
     if email_notifications is not UNSET:
         user.email_notifications = bool(email_notifications)
+    if email_my_requests is not UNSET:
+        user.email_my_requests = bool(email_my_requests)
     if languages is not UNSET:
         known = {code for code, _name in SPOKEN_LANGUAGES}
         unknown = [code for code in languages if code not in known]
@@ -160,3 +166,15 @@ def user_profile_update(
     if skills is not UNSET:
         user.skills.set(skills)
     return user
+
+
+def email_stop_url(user) -> str:
+    """The link, in every notification email, that stops them."""
+    token = signing.dumps(user.pk, salt=EMAIL_STOP_SALT, compress=True)
+    return settings.SITE_URL + reverse("neighbors:email-stop", args=[token])
+
+
+def user_email_stop(*, user: User) -> None:
+    """Turns off every notification email of `user` (the emails of the
+    account itself, such as a password reset, still go)."""
+    User.objects.filter(pk=user.pk).update(email_notifications=False, email_my_requests=False)

@@ -5,4 +5,5 @@ from neighbors import views
 app_name = "neighbors"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("email/stop/<str:token>/", views.email_stop, name="email-stop"),
 ]

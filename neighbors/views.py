@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from common.forms import form_add_service_errors
@@ -24,6 +25,7 @@ def _profile_initial(user) -> dict:
         "skills": list(user.skills.all()),
         "languages": user.languages,
         "email_notifications": user.email_notifications,
+        "email_my_requests": user.email_my_requests,
     }
 
 
@@ -84,6 +86,7 @@ def profile(request):
                 skills=data["skills"],
                 languages=data["languages"],
                 email_notifications=data["email_notifications"],
+                email_my_requests=data["email_my_requests"],
             )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
@@ -91,3 +94,18 @@ def profile(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("neighbors:profile")
     return _render_profile(request, user, form, AddressSearchForm(), status=400)
+
+
+@csrf_exempt  # mail clients' one-click POST has no CSRF token; the signed link is the key
+@require_http_methods(["GET", "POST"])
+def email_stop(request, token):
+    """The link in every notification email: a page with one button (a mail
+    scanner that follows links changes nothing), and a POST that also
+    answers mail clients' one-click unsubscribe (RFC 8058)."""
+    user = selectors.email_stop_user(token=token)
+    if user is None:
+        return render(request, "neighbors/email_stop.html", {"valid": False}, status=400)
+    stopped = request.method == "POST"
+    if stopped:
+        services.user_email_stop(user=user)
+    return render(request, "neighbors/email_stop.html", {"valid": True, "stopped": stopped})

@@ -54,6 +54,7 @@ from moderation import services as moderation_services
 from moderation.models import Report, TargetType
 from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory
+from neighbors.services import email_stop_url
 from requests_board import services
 from requests_board.models import FollowUp
 from safety import services as safety_services
@@ -284,6 +285,9 @@ FILL = {
     "moderation:report": _report_targets,
     "moderation:act": lambda s, role: [{"report_id": s.report.pk}],
     "account_reset_password_from_key": _password_reset_key,
+    "neighbors:email-stop": lambda s, role: [
+        {"token": email_stop_url(s.users["requester"]).rstrip("/").split("/")[-1]}
+    ],
 }
 
 

@@ -56,6 +56,7 @@ from moderation import services as moderation_services
 from moderation.models import Moderator, TargetType
 from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory, User
+from neighbors.services import email_stop_url
 from requests_board import services
 from requests_board.models import FollowUp, HelpRequest, VolunteerOffer
 from tests.factories import UserFactory, resident_at
@@ -421,6 +422,15 @@ def _target_id(scene: Scene, role: str, route: Route, values: dict) -> list:
     return [ids[TargetType(values["target_type"])]]  # a new kind: KeyError here
 
 
+def _token(scene: Scene, role: str, route: Route, values: dict) -> list:
+    """A signed link's token: the role's own (else Alice's) stop-emails link
+    on that route, a follow-up's everywhere else."""
+    if route.name == "neighbors:email-stop":
+        user = scene.user(role) or scene.users["requester"]
+        return [email_stop_url(user).rstrip("/").split("/")[-1]]
+    return _follow_up_token(scene, role, route, values)
+
+
 def _follow_up_token(scene: Scene, role: str, route: Route, values: dict) -> list:
     user = scene.user(role)
     own = [f for f in scene.follow_ups if user is not None and f.user_id == user.pk]
@@ -453,7 +463,10 @@ PARAMETERS = {
     ),
     "target_type": ("every kind of report target", lambda s, role, r, v: list(TargetType.values)),
     "target_id": ("an object of that kind that involves Alice", _target_id),
-    "token": ("a follow-up link's token: the role's own, else Alice's", _follow_up_token),
+    "token": (
+        "a follow-up's or a stop-emails link's token: the role's own, else Alice's",
+        _token,
+    ),
     "score": ("a score", lambda s, role, r, v: [4]),
     "uidb36": (
         "the role's user (Carol for the anonymous visitor)",

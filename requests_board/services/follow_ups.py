@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -18,7 +17,7 @@ from requests_board.models import (
     HelpRequest,
     Notification,
 )
-from requests_board.services.notifications import notification_send
+from requests_board.services.notifications import email_person, notification_send
 
 Status = HelpRequest.Status
 
@@ -49,29 +48,23 @@ def _follow_ups_tell(follow_ups: list[FollowUp]) -> None:
     notification_send(
         user_ids=[f.user_id for f in follow_ups], kind=Notification.Kind.FOLLOW_UP, request=request
     )
-    mails = []
     for follow_up in follow_ups:
         user = follow_up.user
-        if not user.email_notifications:
+        if not (user.email_my_requests or user.email_notifications):
             continue
         links = "\n".join(
             f"{score}: {settings.SITE_URL}{follow_up_link(follow_up, score)}"
             for score in range(1, 6)
         )
-        mails.append(
-            (
-                _("Did this help? %(title)s") % {"title": request.title},
-                _(
-                    'One question about "%(title)s": did this help? Click a number, from '
-                    "1 (not at all) to 5 (a lot):\n\n%(links)s\n\nThank you!"
-                )
-                % {"title": request.title, "links": links},
-                None,
-                [user.email],
+        email_person(
+            user=user,
+            subject=_("Did this help? %(title)s") % {"title": request.title},
+            body=_(
+                'One question about "%(title)s": did this help? Click a number, from '
+                "1 (not at all) to 5 (a lot):\n\n%(links)s\n\nThank you!"
             )
+            % {"title": request.title, "links": links},
         )
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
 
 
 FOLLOW_UP_SALT = "entraide.follow-up"

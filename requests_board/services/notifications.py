@@ -4,7 +4,7 @@ the best-placed volunteers about a new request, by email too if they opted in.""
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, send_mass_mail
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from neighbors.models import User
+from neighbors.services import email_stop_url
 from realtime.events import publish
 from requests_board.models import (
     HelpRequest,
@@ -33,6 +34,27 @@ def notification_send(*, user_ids, kind: str, request: HelpRequest | None = None
     )
     payload = {"kind": kind, "request": request.pk if request else None}
     publish(user_ids, "event.notification", {"notification": payload})
+
+
+def email_person(*, user, subject: str, body: str) -> None:
+    """One notification email to one person, sent once the transaction
+    commits: the site's name in the subject, a link that stops them at the
+    end, and the headers of mail clients' own unsubscribe button (RFC 8058)."""
+    stop = email_stop_url(user)
+    message = EmailMessage(
+        subject=f"{_('Entraide')} · {subject}",
+        body=body + "\n\n-- \n" + _("Stop these emails: %(url)s") % {"url": stop},
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{stop}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    transaction.on_commit(lambda: message.send(fail_silently=True))
+
+
+def request_url(request: HelpRequest) -> str:
+    return settings.SITE_URL + reverse("board:request", args=[request.pk])
 
 
 def request_notify_wave(*, request_id: int) -> tuple[int, bool]:

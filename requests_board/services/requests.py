@@ -26,7 +26,12 @@ from requests_board.models import (
     Urgency,
 )
 from requests_board.services.follow_ups import follow_ups_ask
-from requests_board.services.notifications import notification_send, notify_wave
+from requests_board.services.notifications import (
+    email_person,
+    notification_send,
+    notify_wave,
+    request_url,
+)
 from safety.flags import personal_data_check
 from safety.limits import limit_check
 from safety.sanctions import restriction_check
@@ -192,6 +197,18 @@ def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> H
     response.save(update_fields=["status"])
     visibility.post_sync(request)
     notification_send(user_ids=[helper_id], kind=Notification.Kind.ACCEPTED, request=request)
+    helper = response.volunteer
+    if helper.email_my_requests:
+        names = {"name": request.author.display_name, "title": request.title}
+        email_person(
+            user=helper,
+            subject=_("%(name)s accepted your help: %(title)s") % names,
+            body=_(
+                "%(name)s accepted your offer of help with “%(title)s”. The meeting "
+                "place and your conversation are here: %(url)s"
+            )
+            % {**names, "url": request_url(request)},
+        )
     return request
 
 

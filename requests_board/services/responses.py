@@ -12,7 +12,7 @@ from requests_board.models import (
     Notification,
     Response,
 )
-from requests_board.services.notifications import notification_send
+from requests_board.services.notifications import email_person, notification_send, request_url
 from requests_board.services.requests import TransitionError, _locked
 from requests_board.signals import response_created
 from safety.limits import limit_check
@@ -65,4 +65,15 @@ def _response_create(*, request: HelpRequest, volunteer, message: str) -> Respon
     notification_send(
         user_ids=[request.author_id], kind=Notification.Kind.NEW_RESPONSE, request=request
     )
+    if request.author.email_my_requests:
+        names = {"name": volunteer.display_name, "title": request.title}
+        email_person(
+            user=request.author,
+            subject=_("%(name)s offers to help: %(title)s") % names,
+            body=_(
+                "%(name)s offers to help with your request “%(title)s”.\n\n"
+                "Read their message, answer them and accept their help here: %(url)s"
+            )
+            % {**names, "url": request_url(request)},
+        )
     return response

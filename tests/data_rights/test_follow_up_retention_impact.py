@@ -27,9 +27,16 @@ def test_both_sides_are_asked_once_and_answer_in_one_click(done_request, mailout
     asked = FollowUp.objects.filter(request=done_request)
     assert {(f.user_id, f.role) for f in asked} == {(alice.pk, "requester"), (bruno.pk, "helper")}
     assert Notification.objects.filter(kind="follow_up", user__in=[alice, bruno]).count() == 2
-    # Alice opted in to email: her mail holds five one-click links.
-    (mail,) = [m for m in mailoutbox if "alice@example.org" in m.to]
-    links = [line.split(": ", 1)[1] for line in mail.body.splitlines() if ": http" in line]
+    # Alice is told by email: the question's mail holds five one-click links
+    # (and, like every notification email, one that stops them).
+    (mail,) = [
+        m for m in mailoutbox if "alice@example.org" in m.to and "Did this help" in m.subject
+    ]
+    links = [
+        line.split(": ", 1)[1]
+        for line in mail.body.splitlines()
+        if line[:2] in {f"{n}:" for n in range(1, 6)}
+    ]
     assert len(links) == 5
     path = links[3].split("127.0.0.1:8000", 1)[-1]
     answered = Client().get(path)  # no sign-in needed
