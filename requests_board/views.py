@@ -213,11 +213,12 @@ def _render_detail(request, help_request: HelpRequest, *, response_form, status=
     elif viewer is not None:
         context["my_response"] = help_request.responses.filter(volunteer=viewer).first()
         context["my_conversation_id"] = conversation_ids.get(viewer.pk)
-    if exact and not is_author and viewer.home is not None:
-        home = lat_lng(viewer.home)
+    if exact and not is_author:
+        # The destination only: the map site asks the phone where it is, and
+        # the helper's home never leaves for a third party.
         context["directions_url"] = (
-            "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route="
-            f"{home['lat']},{home['lng']};{context['exact']['lat']},{context['exact']['lng']}"
+            "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=%3B"
+            f"{context['exact']['lat']}%2C{context['exact']['lng']}"
         )
     return render(request, "requests_board/request_detail.html", context, status=status)
 

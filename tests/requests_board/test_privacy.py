@@ -6,6 +6,7 @@ the exact coordinates in any form: JSON, HTML text, data attributes, inline
 scripts, French decimal commas."""
 
 import json
+import re
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -149,6 +150,20 @@ def test_after_acceptance_the_helper_sees_it_and_nobody_else(scene):
     # Once done, the helper no longer needs (nor sees) the exact point.
     services.help_request_complete(request=request, user=scene["requester"])
     assert_absent(crawl(scene["helper"], request.pk), EXACT, "the helper after completion")
+
+
+def test_the_directions_link_carries_the_meeting_point_not_the_helpers_home(scene):
+    """The link leaves for a third party (OpenStreetMap): the destination only."""
+    request = scene["request"]
+    services.help_request_accept(
+        request=request, requester=scene["requester"], helper_id=scene["helper"].pk
+    )
+    web = Client()
+    web.force_login(scene["helper"])
+    page = web.get(f"/requests/{request.pk}/").content.decode()
+    (link,) = re.findall(r'href="(https://www\.openstreetmap\.org/directions[^"]+)"', page)
+    assert any(needle in link for needle in needles(*EXACT)), link
+    assert not any(needle in link for needle in needles(*HOME_B)), link
 
 
 def test_public_point_is_stable_across_calls_and_moves_inside_the_cell(scene, api_for):
