@@ -91,7 +91,17 @@ def profile(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, _("Your profile is saved."))
+            if data["home"] is None:
+                # Saved, but the one thing that makes the app work is missing.
+                messages.warning(
+                    request,
+                    _(
+                        "Your home is not set yet: without it, nobody near you can be "
+                        "found. Search your address above, or place the pin on the map."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your profile is saved."))
             return redirect("neighbors:profile")
     return _render_profile(request, user, form, AddressSearchForm(), status=400)
 

@@ -67,6 +67,17 @@ def test_profile_form_saves_the_home(client, resident):
     assert resident.languages == ["fr", "en"]
 
 
+def test_saving_without_a_home_warns_instead_of_saying_saved(client, resident):
+    client.force_login(resident)
+    form = profile_form(resident, lat="", lng="")
+    response = client.post("/profile/", form, follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    html = response.content.decode()
+    assert "Votre profil est enregistré" not in html
+    assert 'class="message warning"' in html and "pas encore indiqué" in html
+    resident.refresh_from_db()
+    assert resident.home is None
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
