@@ -38,25 +38,35 @@ def conversation_for_participant(*, user, conversation_id) -> Conversation:
     return conversation
 
 
+def _read_upto(user, conversation: str) -> Subquery:
+    """The id of the last message `user` has read in the conversation that
+    the outer query's field `conversation` names (none before a first read)."""
+    return Subquery(
+        ReadState.objects.filter(conversation=OuterRef(conversation), user=user).values(
+            "last_read_id"
+        )[:1]
+    )
+
+
+def _unread(user, path: str = "") -> Q:
+    """A message (reached through `path`) is unread by `user`: someone else
+    sent it, it is not hidden, and it comes after `read_upto`."""
+    return (
+        ~Q(**{f"{path}sender": user})
+        & Q(**{f"{path}hidden": False})
+        & (Q(read_upto__isnull=True) | Q(**{f"{path}id__gt": F("read_upto")}))
+    )
+
+
 def conversations_for(*, user) -> list[Conversation]:
     """The user's conversations, most recent activity first, each with
     `last_message` and `unread` (a fixed number of queries)."""
-    read_upto = ReadState.objects.filter(conversation=OuterRef("pk"), user=user).values(
-        "last_read_id"
-    )[:1]
     last_id = Message.objects.filter(conversation=OuterRef("pk")).order_by("-id").values("id")[:1]
     conversations = list(
         Conversation.objects.filter(Q(requester=user) | Q(volunteer=user))
         .select_related("request", "requester", "volunteer")
-        .annotate(last_message_id=Subquery(last_id), read_upto=Subquery(read_upto))
-        .annotate(
-            unread=Count(
-                "messages",
-                filter=~Q(messages__sender=user)
-                & Q(messages__hidden=False)
-                & (Q(read_upto__isnull=True) | Q(messages__id__gt=F("read_upto"))),
-            )
-        )
+        .annotate(last_message_id=Subquery(last_id), read_upto=_read_upto(user, "pk"))
+        .annotate(unread=Count("messages", filter=_unread(user, "messages__")))
         .order_by("-last_message_id", "-pk")
     )
     last = Message.objects.in_bulk([c.last_message_id for c in conversations if c.last_message_id])
@@ -68,17 +78,10 @@ def conversations_for(*, user) -> list[Conversation]:
 def unread_count(*, user) -> int:
     """How many messages others sent the user that they have not read yet,
     over all their conversations (one query): the menu's badge."""
-    read_upto = ReadState.objects.filter(
-        conversation=OuterRef("conversation_id"), user=user
-    ).values("last_read_id")[:1]
     return (
-        Message.objects.filter(
-            Q(conversation__requester=user) | Q(conversation__volunteer=user),
-            hidden=False,
-        )
-        .exclude(sender=user)
-        .annotate(read_upto=Subquery(read_upto))
-        .filter(Q(read_upto__isnull=True) | Q(id__gt=F("read_upto")))
+        Message.objects.filter(Q(conversation__requester=user) | Q(conversation__volunteer=user))
+        .annotate(read_upto=_read_upto(user, "conversation_id"))
+        .filter(_unread(user))
         .count()
     )
 

@@ -4,7 +4,7 @@ the best-placed volunteers about a new request, by email too if they opted in.""
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -36,12 +36,12 @@ def notification_send(*, user_ids, kind: str, request: HelpRequest | None = None
     publish(user_ids, "event.notification", {"notification": payload})
 
 
-def email_person(*, user, subject: str, body: str) -> None:
-    """One notification email to one person, sent once the transaction
-    commits: the site's name in the subject, a link that stops them at the
-    end, and the headers of mail clients' own unsubscribe button (RFC 8058)."""
+def email_message(*, user, subject: str, body: str) -> EmailMessage:
+    """Every notification email: to one person, the site's name in the
+    subject, a link that stops them at the end, and the headers of mail
+    clients' own unsubscribe button (RFC 8058)."""
     stop = email_stop_url(user)
-    message = EmailMessage(
+    return EmailMessage(
         subject=f"{_('Entraide')} · {subject}",
         body=body + "\n\n-- \n" + _("Stop these emails: %(url)s") % {"url": stop},
         to=[user.email],
@@ -50,6 +50,11 @@ def email_person(*, user, subject: str, body: str) -> None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def email_person(*, user, subject: str, body: str) -> None:
+    """A notification email, sent once the transaction commits."""
+    message = email_message(user=user, subject=subject, body=body)
     transaction.on_commit(lambda: message.send(fail_silently=True))
 
 
@@ -94,28 +99,27 @@ def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
     wave = [uid for uid in candidates if uid not in busy][: settings.NOTIFY_WAVE_SIZE]
     with transaction.atomic():
         notification_send(user_ids=wave, kind=Notification.Kind.NEW_REQUEST, request=request)
-        emails = list(
-            User.objects.filter(pk__in=wave, email_notifications=True).values_list(
-                "email", flat=True
-            )
-        )
-    if emails:
-        _email_new_request(request, emails)
+        emails = [
+            _email_new_request(request, user)
+            for user in User.objects.filter(pk__in=wave, email_notifications=True)
+        ]
+    if emails:  # the wave is committed: out at once, in one connection
+        get_connection(fail_silently=True).send_messages(emails)
     remaining = [uid for uid in candidates if uid not in busy and uid not in wave]
     return len(wave), bool(remaining)
 
 
-def _email_new_request(request: HelpRequest, emails: list[str]) -> None:
-    subject = _("A neighbour near you needs help: %(title)s") % {"title": request.title}
-    body = _(
-        "%(title)s\n\nSee the request and offer your help: %(url)s\n\n"
-        "You receive this because you asked to be told by email. "
-        "You can turn it off on your profile."
-    ) % {
-        "title": request.title,
-        "url": settings.SITE_URL + reverse("board:request", args=[request.pk]),
-    }
-    send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=True)
+def _email_new_request(request: HelpRequest, user) -> EmailMessage:
+    return email_message(
+        user=user,
+        subject=_("A neighbour near you needs help: %(title)s") % {"title": request.title},
+        body=_(
+            "%(title)s\n\nSee the request and offer your help: %(url)s\n\n"
+            "You receive this because you asked to be told by email. "
+            "You can turn it off on your profile."
+        )
+        % {"title": request.title, "url": request_url(request)},
+    )
 
 
 @task()

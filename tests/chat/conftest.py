@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.contrib.gis.geos import Point
 
@@ -6,6 +8,21 @@ from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory
 from requests_board import services
 from tests.factories import UserFactory, resident_at
+
+
+def alice_asks_through_the_api(api) -> tuple:
+    """Alice and Bruno (550 m apart) sign up, Alice asks for help: their API
+    clients and her request, as the API answered it."""
+    suffix = uuid.uuid4().hex[:8]
+    alice = api.signup(f"alice-{suffix}@example.org", "Alice", 48.8600, 2.3700)
+    bruno = api.signup(f"bruno-{suffix}@example.org", "Bruno", 48.8650, 2.3700)
+    status, request = alice.call(
+        "POST",
+        "/api/v1/requests",
+        {"title": "Courses", "category": "groceries", "location": {"lat": 48.86, "lng": 2.37}},
+    )
+    assert status == 201, request
+    return alice, bruno, request
 
 
 def alice_asks_near_bruno():

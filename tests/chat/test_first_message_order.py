@@ -6,7 +6,6 @@ channel layer: Redis on the PostGIS suite, the in-process one otherwise."""
 
 import asyncio
 import json
-import uuid
 
 import pytest
 import websockets
@@ -20,7 +19,7 @@ from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory
 from realtime.events import user_group
 from requests_board import services
-from tests.chat.conftest import alice_asks_near_bruno
+from tests.chat.conftest import alice_asks_near_bruno, alice_asks_through_the_api
 from tests.live import Api, receive_until
 
 ORIGIN = "http://127.0.0.1"
@@ -89,16 +88,7 @@ def test_a_live_requester_hears_the_first_message_once_it_is_stored(transactiona
     """End to end on a real server: the requester's socket gets the first
     message as soon as it is committed, then the reply after it, in order."""
     categories_ensure(HelpCategory)
-    suffix = uuid.uuid4().hex[:8]
-    api = Api(asgi_server)
-    alice = api.signup(f"alice-{suffix}@example.org", "Alice", 48.8600, 2.3700)
-    bruno = api.signup(f"bruno-{suffix}@example.org", "Bruno", 48.8650, 2.3700)
-    status, request = alice.call(
-        "POST",
-        "/api/v1/requests",
-        {"title": "Courses", "category": "groceries", "location": {"lat": 48.86, "lng": 2.37}},
-    )
-    assert status == 201, request
+    alice, bruno, request = alice_asks_through_the_api(Api(asgi_server))
 
     async def scenario():
         async with websockets.connect(alice.ws_url(), origin=ORIGIN) as ws:

@@ -5,13 +5,13 @@ import asyncio
 import json
 import subprocess
 import sys
-import uuid
 
 import pytest
 import websockets
 
 from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory
+from tests.chat.conftest import alice_asks_through_the_api
 from tests.conftest import ROOT
 from tests.live import Api, PostgresCluster, RedisServer, receive_until
 
@@ -33,15 +33,7 @@ def redis_server():
 
 def conversation_between(api: Api) -> tuple[Api, Api, int]:
     """Alice asks, Bruno responds: their conversation id (all through the API)."""
-    suffix = uuid.uuid4().hex[:8]
-    alice = api.signup(f"alice-{suffix}@example.org", "Alice", 48.8600, 2.3700)
-    bruno = api.signup(f"bruno-{suffix}@example.org", "Bruno", 48.8650, 2.3700)
-    status, request = alice.call(
-        "POST",
-        "/api/v1/requests",
-        {"title": "Courses", "category": "groceries", "location": {"lat": 48.86, "lng": 2.37}},
-    )
-    assert status == 201, request
+    alice, bruno, request = alice_asks_through_the_api(api)
     status, body = bruno.call(
         "POST", f"/api/v1/requests/{request['id']}/responses", {"message": "Je peux"}
     )
