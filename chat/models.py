@@ -83,6 +83,9 @@ class ReadState(models.Model):
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     last_read_id = models.BigIntegerField(default=0)
+    # The last message the participant was emailed about while away
+    # (chat.services.messages_unread_email): one email per new batch.
+    emailed_upto_id = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

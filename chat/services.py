@@ -5,11 +5,14 @@ import logging
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +25,9 @@ from chat.selectors import (
 )
 from common.ids import MAX_ID, as_id
 from common.text import texts_check
+from neighbors.models import User
 from realtime.events import publish, publish_many
+from requests_board.services.notifications import email_person, in_language_of
 from safety.limits import limit_take, new_accounts
 from safety.sanctions import Restricted, restricted_among
 
@@ -281,3 +286,85 @@ def message_read(*, user, conversation_id, up_to: int) -> int:
             {"conversation": conversation.pk, "reader": user.pk, "up_to": up_to},
         )
     return state.last_read_id
+
+
+def messages_unread_email(*, now=None) -> int:
+    """Emails each person who has had a message waiting unread for
+    CHAT_EMAIL_AFTER_MINUTES (they are away from the app): one email per
+    conversation for what arrived since the last one, in their language,
+    never the message itself (it may hold what only the app should show).
+    The first message of a conversation is the response, emailed already
+    (requests_board.services.responses). Returns how many were sent."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.CHAT_EMAIL_AFTER_MINUTES)
+    waiting = (
+        Message.objects.filter(
+            created_at__lte=cutoff,
+            created_at__gt=cutoff - timedelta(days=1),
+            hidden=False,
+            sender__isnull=False,
+            conversation__closed_at__isnull=True,
+        )
+        .exclude(client_id__startswith="response-")
+        .values_list(
+            "id",
+            "conversation_id",
+            "sender_id",
+            "conversation__requester_id",
+            "conversation__volunteer_id",
+        )
+    )
+    latest = {}  # (conversation, reader) -> (last message id, sender)
+    for message_id, conversation_id, sender_id, requester_id, volunteer_id in waiting:
+        reader = volunteer_id if sender_id == requester_id else requester_id
+        if reader is None:
+            continue
+        key = (conversation_id, reader)
+        if key not in latest or latest[key][0] < message_id:
+            latest[key] = (message_id, sender_id)
+    if not latest:
+        return 0
+    states = {
+        (state.conversation_id, state.user_id): state
+        for state in ReadState.objects.filter(
+            conversation_id__in={c for c, _r in latest}, user_id__in={r for _c, r in latest}
+        )
+    }
+    due = {
+        key: value
+        for key, value in latest.items()
+        if key not in states
+        or max(states[key].last_read_id, states[key].emailed_upto_id) < value[0]
+    }
+    people = User.objects.in_bulk({r for _c, r in due} | {s for _m, s in due.values()})
+    conversations = Conversation.objects.select_related("request").in_bulk({c for c, _r in due})
+    sent = 0
+    for (conversation_id, reader_id), (message_id, sender_id) in due.items():
+        reader, sender = people.get(reader_id), people.get(sender_id)
+        with transaction.atomic():
+            ReadState.objects.update_or_create(
+                conversation_id=conversation_id,
+                user_id=reader_id,
+                defaults={"emailed_upto_id": message_id},
+            )
+            if reader is None or sender is None or not reader.email_my_requests:
+                continue
+            if not (reader.is_active and reader.email):
+                continue
+            _email_message_waiting(reader, sender, conversations[conversation_id])
+            sent += 1
+    return sent
+
+
+def _email_message_waiting(reader, sender, conversation: Conversation) -> None:
+    with in_language_of(reader):
+        names = {"name": sender.display_name, "title": conversation.request.title}
+        url = settings.SITE_URL + reverse("chat:conversation", args=[conversation.pk])
+        email_person(
+            user=reader,
+            subject=_("%(name)s wrote to you: %(title)s") % names,
+            body=_(
+                "%(name)s sent you a message about “%(title)s”. Read it and answer here: %(url)s"
+            )
+            % {**names, "url": url},
+        )

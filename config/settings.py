@@ -194,6 +194,9 @@ REQUEST_TTL_DAYS = env.int("REQUEST_TTL_DAYS", default=14)
 # without a response; nobody gets more than M notifications a day.
 NOTIFY_WAVE_SIZE = env.int("NOTIFY_WAVE_SIZE", default=5)
 NOTIFY_WAVE_MINUTES = env.int("NOTIFY_WAVE_MINUTES", default=30)
+# A message still unread after this long is emailed to its reader (if they
+# allow emails about their requests): they are away from the app.
+CHAT_EMAIL_AFTER_MINUTES = env.int("CHAT_EMAIL_AFTER_MINUTES", default=10)
 NOTIFY_MAX_PER_DAY = env.int("NOTIFY_MAX_PER_DAY", default=10)
 # The map sends points from this zoom on, counts per grid cell below it.
 MAP_POINTS_MIN_ZOOM = env.int("MAP_POINTS_MIN_ZOOM", default=15)
@@ -250,7 +253,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# One password, with a "show" button (static/js/page.js), not typed twice.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 # Mandatory, so that sign-up never tells whether an address has an account
 # (knowing that someone uses a mutual-aid app can put them at risk): a taken
@@ -275,8 +279,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
-LOGIN_REDIRECT_URL = "neighbors:profile"
-ACCOUNT_SIGNUP_REDIRECT_URL = "neighbors:profile"
+LOGIN_REDIRECT_URL = "board:home"
+# A new account's first and only step: "Where do you live?"
+ACCOUNT_SIGNUP_REDIRECT_URL = "neighbors:home-step"
 LOGIN_URL = "account_login"
 
 # --- Email ----------------------------------------------------------------

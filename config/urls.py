@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import views
+from neighbors import views as neighbors_views
 
 urlpatterns = [
     path("", include("requests_board.urls")),
@@ -11,7 +12,8 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("data_rights.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, remembered for the person's emails.
+    path("i18n/setlang/", neighbors_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,10 +10,11 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from chat.tasks import PERIODIC as CHAT_PERIODIC
 from data_rights.tasks import PERIODIC as DATA_RIGHTS_PERIODIC
 from requests_board.tasks import PERIODIC as BOARD_PERIODIC
 
-PERIODIC = [*BOARD_PERIODIC, *DATA_RIGHTS_PERIODIC]
+PERIODIC = [*BOARD_PERIODIC, *CHAT_PERIODIC, *DATA_RIGHTS_PERIODIC]
 
 logger = logging.getLogger(__name__)
 _started = threading.Event()

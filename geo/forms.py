@@ -11,9 +11,19 @@ class PinForm(forms.Form):
     fields are optional and both empty, it is None."""
 
     point_name = "location"
+    # Said when the pin is missing, in the words of the page's question.
+    place_missing = _("Place the pin on the map")
+    # The coordinates are folded away under "Enter coordinates": the error
+    # summary links to the map instead (templates/_pin_picker.html).
+    error_anchors = {"lat": "pin-map", "lng": "pin-map"}
 
     lat = forms.FloatField(label=_("Latitude"), widget=forms.NumberInput(attrs={"step": "any"}))
     lng = forms.FloatField(label=_("Longitude"), widget=forms.NumberInput(attrs={"step": "any"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lat", "lng"):
+            self.fields[name].error_messages["required"] = self.place_missing
 
     def clean(self):
         cleaned = super().clean()

@@ -11,6 +11,8 @@ from it would be a cycle."""
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from neighbors import services
 
@@ -20,6 +22,15 @@ _FORM_FIELDS = {"password": "password1"}
 
 class SignupForm(AllauthSignupForm):
     """settings.ACCOUNT_FORMS["signup"]."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields["password1"]
+        # One plain rule rather than Django's list of four.
+        password.help_text = _("At least 8 characters. A short sentence is easy to remember.")
+        # Kept when the page comes back with an error, so that it is not typed again.
+        password.widget.render_value = True
+        password.widget.attrs["autocomplete"] = "new-password"
 
     def _service_fields(self) -> dict:
         data = self.cleaned_data
@@ -65,5 +76,8 @@ class SignupForm(AllauthSignupForm):
             raise ValueError(self.cleaned_data.get("email"))
         # allauth's login stage, next, sends the verification code.
         return services.user_signup(
-            **self._service_fields(), request=request, send_verification=False
+            **self._service_fields(),
+            request=request,
+            send_verification=False,
+            language=get_language(),
         )

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -138,7 +139,9 @@ class SignupView(APIView):
         data.is_valid(raise_exception=True)
         try:
             with transaction.atomic():
-                user = services.user_signup(**data.validated_data, request=request._request)
+                user = services.user_signup(
+                    **data.validated_data, request=request._request, language=get_language()
+                )
                 token = services.user_api_token(user=user)
         except DjangoValidationError as exc:
             if _email_taken(exc):

@@ -35,8 +35,13 @@ class ProfileForm(PinForm):
     """The home is optional: emptying both coordinates clears it."""
 
     point_name = "home"
+    place_missing = _("Search your address or place the pin on the map")
 
-    display_name = forms.CharField(label=_("Your name, as neighbours will see it"), max_length=60)
+    display_name = forms.CharField(
+        label=_("Your name, as neighbours will see it"),
+        max_length=60,
+        error_messages={"required": _("Write the name neighbours will see")},
+    )
     lat = forms.FloatField(
         label=_("Latitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
     )
@@ -74,6 +79,13 @@ class ProfileForm(PinForm):
         required=False,
         help_text=_("At most a few emails a day. You can turn it off at any time."),
     )
+
+
+class HomeForm(PinForm):
+    """The first step after sign-up: only the home, and it is required."""
+
+    point_name = "home"
+    place_missing = _("Search your address or place the pin on the map")
 
 
 class AdminLoginForm(AdminAuthenticationForm):

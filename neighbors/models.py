@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -107,6 +108,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_my_requests = models.BooleanField(
         _("tell me by email when a neighbour answers my request or accepts my help"),
         default=True,
+    )
+    # The language emails are written in: the one used to sign up, then the
+    # last one chosen with the language switch.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)

@@ -55,6 +55,7 @@ def user_signup(
     display_name: str,
     request=None,
     send_verification: bool = True,
+    language: str | None = None,
 ) -> User:
     """Creates an account and its (primary, unverified) address, and sends
     allauth's verification email when there is a request. The web sign-up
@@ -64,7 +65,9 @@ def user_signup(
         email=email, password=password, display_name=display_name
     )
     with transaction.atomic():
-        user = User.objects.create_user(email, password, display_name=display_name)
+        user = User.objects.create_user(
+            email, password, display_name=display_name, language=language_supported(language)
+        )
         address = EmailAddress.objects.add_email(
             request,
             user,
@@ -77,6 +80,20 @@ def user_signup(
         address.primary = True
         address.save(update_fields=["primary"])
     return user
+
+
+def language_supported(language: str | None) -> str:
+    """`language` if the site speaks it (its base: "fr-CA" is "fr"), else the default."""
+    base = (language or "").split("-")[0].lower()
+    return base if base in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """The language the person chose (the switch in every page's header)."""
+    language = language_supported(language)
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
 
 
 def user_api_token(*, user: User) -> str:

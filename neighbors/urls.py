@@ -5,5 +5,6 @@ from neighbors import views
 app_name = "neighbors"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("welcome/home/", views.home_step, name="home-step"),
     path("email/stop/<str:token>/", views.email_stop, name="email-stop"),
 ]

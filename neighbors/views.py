@@ -2,17 +2,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import check_for_language, get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language
 
 from common.forms import form_add_service_errors
 from geo.geocoding import GeocodingError, geocode
 from geo.maps import map_config
 from geo.points import lat_lng
 from neighbors import selectors, services
-from neighbors.forms import AddressSearchForm, ProfileForm
+from neighbors.forms import AddressSearchForm, HomeForm, ProfileForm
 
 
 def _profile_initial(user) -> dict:
@@ -27,6 +29,25 @@ def _profile_initial(user) -> dict:
         "email_notifications": user.email_notifications,
         "email_my_requests": user.email_my_requests,
     }
+
+
+def _find_address(request) -> tuple[AddressSearchForm, dict | None]:
+    """Geocodes the address typed on the page: the pin moves on the form,
+    nothing is saved until the person saves. Returns the form (with its
+    error) and the found {lat, lng}, or None."""
+    address_form = AddressSearchForm(request.POST)
+    if not address_form.is_valid():
+        return address_form, None
+    try:
+        place = geocode(address_form.cleaned_data["address"], language=get_language())
+    except GeocodingError as exc:
+        address_form.add_error("address", str(exc))
+        return address_form, None
+    messages.info(
+        request,
+        _("Found: %(label)s. Check the pin on the map, then save.") % {"label": place.label},
+    )
+    return address_form, {"lat": round(place.lat, 6), "lng": round(place.lng, 6)}
 
 
 def _render_profile(request, user, form, address_form, status=200):
@@ -54,24 +75,10 @@ def profile(request):
         )
 
     if "find_address" in request.POST:
-        # Geocode only: the pin moves on the form; nothing is saved until "Save".
-        address_form = AddressSearchForm(request.POST)
-        initial = _profile_initial(user)
-        if address_form.is_valid():
-            try:
-                place = geocode(address_form.cleaned_data["address"], language=get_language())
-            except GeocodingError as exc:
-                address_form.add_error("address", str(exc))
-            else:
-                initial.update(lat=round(place.lat, 6), lng=round(place.lng, 6))
-                messages.info(
-                    request,
-                    _("Found: %(label)s. Check the pin on the map, then save.")
-                    % {"label": place.label},
-                )
-                return _render_profile(request, user, ProfileForm(initial=initial), address_form)
+        address_form, found = _find_address(request)
+        initial = {**_profile_initial(user), **(found or {})}
         return _render_profile(
-            request, user, ProfileForm(initial=initial), address_form, status=400
+            request, user, ProfileForm(initial=initial), address_form, status=200 if found else 400
         )
 
     form = ProfileForm(request.POST)
@@ -104,6 +111,54 @@ def profile(request):
                 messages.success(request, _("Your profile is saved."))
             return redirect("neighbors:profile")
     return _render_profile(request, user, form, AddressSearchForm(), status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home_step(request):
+    """The step after sign-up, "Where do you live?": the address search and
+    the pin, and nothing else; it ends on "Ask for help" and "Offer help"."""
+    user = selectors.user_profile_get(user=request.user)
+    address_form, status = AddressSearchForm(), 200
+    if request.method == "GET":
+        form = HomeForm(initial=lat_lng(user.home) or {})
+    elif "find_address" in request.POST:
+        address_form, found = _find_address(request)
+        form = HomeForm(initial=found or lat_lng(user.home) or {})
+        status = 200 if found else 400
+    else:
+        form = HomeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.user_profile_update(user=user, home=form.cleaned_data["home"])
+            except ValidationError as exc:
+                form_add_service_errors(form, exc)
+            else:
+                return redirect(f"{reverse('neighbors:home-step')}?done=1")
+        status = 400
+    done = request.method == "GET" and "done" in request.GET and user.home is not None
+    return render(
+        request,
+        "neighbors/home_step.html",
+        {
+            "form": form,
+            "address_form": address_form,
+            "map_config": map_config(request),
+            "done": done,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["POST"])
+def language_set(request):
+    """Django's language switch, and for a signed-in person, the language
+    their emails are written in from now on."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and check_for_language(language):
+        services.user_language_set(user=request.user, language=language)
+    return response
 
 
 @csrf_exempt  # mail clients' one-click POST has no CSRF token; the signed link is the key

@@ -1,10 +1,15 @@
+from datetime import date, timedelta
+
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from geo.forms import PinForm
 from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
-from requests_board.models import Urgency
-from requests_board.services.requests import needed_by_check
+from requests_board.models import PartOfDay, Urgency
+from requests_board.services.requests import needed_by_check, urgency_for_day
 
 BAND_CHOICES = [
     ("", _("Any distance")),
@@ -15,11 +20,29 @@ BAND_CHOICES = [
 ]
 
 
+class DayField(forms.TypedChoiceField):
+    """One of the days offered; a day already past is refused with the same
+    words as the API's and the service's (needed_by_check), not as an
+    unknown choice."""
+
+    def clean(self, value):
+        try:
+            day = date.fromisoformat(value) if value else None
+        except (TypeError, ValueError):
+            day = None
+        needed_by_check(day)
+        return super().clean(value)
+
+
 class HelpRequestForm(PinForm):
+    place_missing = _("Choose where to meet on the map")
+
     title = forms.CharField(
-        label=_("What do you need?"),
+        label=_("In a few words (optional)"),
         max_length=120,
-        help_text=_("A short title, for example: Groceries at the market on Saturday."),
+        help_text=_(
+            "For example: Carry my groceries from the market. Without it, the kind of help is the title."
+        ),
     )
     description = forms.CharField(
         label=_("Details"),
@@ -33,12 +56,23 @@ class HelpRequestForm(PinForm):
         queryset=HelpCategory.objects.all(),
         to_field_name="slug",
         empty_label=None,
+        error_messages={"required": _("Choose the kind of help you need")},
     )
-    urgency = forms.ChoiceField(label=_("When?"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    needed_by = forms.DateField(
-        label=_("Needed by (optional)"),
+    # The day, as large buttons for the coming week; the urgency follows
+    # from it (services.requests.urgency_for_day).
+    needed_by = DayField(
+        label=_("Which day?"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        coerce=date.fromisoformat,
+        empty_value=None,
+        widget=forms.RadioSelect(attrs={"class": "day-buttons"}),
+        error_messages={"invalid_choice": _("Choose one of the days shown.")},
+    )
+    part_of_day = forms.ChoiceField(
+        label=_("At what time of day? (optional)"),
+        choices=PartOfDay.choices,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "day-buttons"}),
     )
     max_distance_m = forms.IntegerField(
         label=_("Only neighbours within (metres, optional)"),
@@ -53,12 +87,40 @@ class HelpRequestForm(PinForm):
         required=False,
     )
 
-    field_order = ["title", "category", "urgency", "description", "needed_by", "max_distance_m"]
+    field_order = ["category", "needed_by", "part_of_day", "title", "description", "max_distance_m"]
 
-    def clean_needed_by(self):
-        value = self.cleaned_data.get("needed_by")
-        needed_by_check(value)
-        return value
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        days = [today + timedelta(days=n) for n in range(7)]
+        # A request being edited keeps its own day, even beyond the week.
+        kept = self.initial.get("needed_by")
+        if kept and kept not in days and kept >= today:
+            days.append(kept)
+        self.fields["needed_by"].choices = [
+            *((day.isoformat(), day_label(day, today)) for day in days),
+            ("", _("No particular day")),
+        ]
+        # Optional: a request without a title is called by its kind of help.
+        self.fields["title"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["urgency"] = urgency_for_day(cleaned.get("needed_by"))
+        category = cleaned.get("category")
+        if not cleaned.get("title", "").strip() and category is not None:
+            cleaned["title"] = category.name
+        return cleaned
+
+
+def day_label(day, today) -> str:
+    """ "Today, Thursday 3 December", "Tomorrow, …", then "Saturday 5 December"."""
+    name = capfirst(date_format(day, "l j F"))
+    if day == today:
+        return _("Today, %(day)s") % {"day": date_format(day, "l j F")}
+    if day == today + timedelta(days=1):
+        return _("Tomorrow, %(day)s") % {"day": date_format(day, "l j F")}
+    return name
 
 
 class ResponseForm(forms.Form):

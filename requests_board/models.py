@@ -12,6 +12,13 @@ class Urgency(models.TextChoices):
     HIGH = "high", _("Today")
 
 
+class PartOfDay(models.TextChoices):
+    ANY = "", _("Any time")
+    MORNING = "morning", _("In the morning")
+    AFTERNOON = "afternoon", _("In the afternoon")
+    EVENING = "evening", _("In the evening")
+
+
 class HelpRequest(models.Model):
     """A resident asks for a hand. `location` is exact and private; see geo.privacy."""
 
@@ -45,6 +52,9 @@ class HelpRequest(models.Model):
     )
     first_response_at = models.DateTimeField(null=True, blank=True)
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    part_of_day = models.CharField(
+        _("part of the day"), max_length=10, choices=PartOfDay.choices, default="", blank=True
+    )
     max_distance_m = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     helper = models.ForeignKey(

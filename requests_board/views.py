@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -130,6 +131,7 @@ def request_edit(request, pk):
         "category": help_request.category,
         "urgency": help_request.urgency,
         "needed_by": help_request.needed_by,
+        "part_of_day": help_request.part_of_day,
         "max_distance_m": help_request.max_distance_m,
         **(lat_lng(help_request.location) or {}),
     }
@@ -169,6 +171,7 @@ def _request_fields(data: dict) -> dict:
         "urgency",
         "location",
         "needed_by",
+        "part_of_day",
         "max_distance_m",
         "publish_anyway",
     )
@@ -257,9 +260,62 @@ def _transition(request, pk, action, success_message):
     return redirect("board:request", pk=pk)
 
 
+def _confirm(
+    request, help_request, *, question, consequences, action, keep, danger=False, helper=None
+):
+    """The page that asks before a step that cannot be taken back."""
+    return render(
+        request,
+        "requests_board/confirm.html",
+        {
+            "help_request": help_request,
+            "question": question,
+            "consequences": consequences,
+            "action": action,
+            "keep": keep,
+            "danger": danger,
+            "helper": helper,
+        },
+    )
+
+
+def _author_request(request, pk) -> HelpRequest:
+    help_request = selectors.help_request_for_viewer(viewer=request.user, request_id=pk)
+    if help_request.author_id != request.user.pk:
+        raise Http404
+    return help_request
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_accept(request, pk):
+    """GET asks "Accept Karim?" (he will see where to meet); POST accepts."""
+    if request.method == "GET":
+        help_request = _author_request(request, pk)
+        form = AcceptForm(request.GET)
+        helper = (
+            form.is_valid()
+            and selectors.responses_for_author(viewer=request.user, request=help_request)
+            .filter(volunteer_id=form.cleaned_data["helper"])
+            .first()
+        )
+        if not helper:
+            return redirect("board:request", pk=pk)
+        name = helper.volunteer.display_name
+        return _confirm(
+            request,
+            help_request,
+            question=_("Accept %(name)s's help?") % {"name": name},
+            consequences=_(
+                "%(name)s will see the exact meeting place, and you will agree on the "
+                "details in the chat. The others who offered are thanked and told "
+                "that someone is coming."
+            )
+            % {"name": name},
+            action=_("Yes, accept %(name)s") % {"name": name},
+            keep=_("Not yet"),
+            helper=helper.volunteer_id,
+        )
     form = AcceptForm(request.POST)
     helper_id = form.cleaned_data["helper"] if form.is_valid() else 0
     return _transition(
@@ -284,8 +340,25 @@ def request_complete(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_cancel(request, pk):
+    """GET asks first: a cancelled request cannot be opened again."""
+    if request.method == "GET":
+        help_request = _author_request(request, pk)
+        if help_request.status not in (HelpRequest.Status.OPEN, HelpRequest.Status.MATCHED):
+            return redirect("board:request", pk=pk)
+        return _confirm(
+            request,
+            help_request,
+            question=_("Cancel your request?"),
+            consequences=_(
+                "It cannot be opened again: you would have to ask again. The "
+                "neighbours who offered to help are told."
+            ),
+            action=_("Yes, cancel my request"),
+            keep=_("No, keep it"),
+            danger=True,
+        )
     return _transition(
         request,
         pk,

@@ -146,6 +146,14 @@ def tile_stand_in():
     return TileStandIn()
 
 
+@functools.cache
+def geocoder_stand_in():
+    """One local Nominatim per test process, for the live servers' address search."""
+    from tests.stand_ins import NominatimStandIn
+
+    return NominatimStandIn().__enter__()
+
+
 def server_base_env() -> dict:
     env = {
         **os.environ,
@@ -155,6 +163,9 @@ def server_base_env() -> dict:
         "VENV": str(Path(sys.executable).parent.parent),
         "EMAIL_URL": f"filemail:///{SERVER_MAIL_DIR}",  # django-environ drops one slash
         "MAP_TILES_URL": tile_stand_in().url_template,
+        "GEOCODER_DOMAIN": geocoder_stand_in().domain,
+        "GEOCODER_SCHEME": "http",
+        "GEOCODER_TIMEOUT": "2",
     }
     return env
 

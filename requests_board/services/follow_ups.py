@@ -17,7 +17,11 @@ from requests_board.models import (
     HelpRequest,
     Notification,
 )
-from requests_board.services.notifications import email_person, notification_send
+from requests_board.services.notifications import (
+    email_person,
+    in_language_of,
+    notification_send,
+)
 
 Status = HelpRequest.Status
 
@@ -56,15 +60,16 @@ def _follow_ups_tell(follow_ups: list[FollowUp]) -> None:
             f"{score}: {settings.SITE_URL}{follow_up_link(follow_up, score)}"
             for score in range(1, 6)
         )
-        email_person(
-            user=user,
-            subject=_("Did this help? %(title)s") % {"title": request.title},
-            body=_(
-                'One question about "%(title)s": did this help? Click a number, from '
-                "1 (not at all) to 5 (a lot):\n\n%(links)s\n\nThank you!"
+        with in_language_of(user):
+            email_person(
+                user=user,
+                subject=_("Did this help? %(title)s") % {"title": request.title},
+                body=_(
+                    'One question about "%(title)s": did this help? Click a number, from '
+                    "1 (not at all) to 5 (a lot):\n\n%(links)s\n\nThank you!"
+                )
+                % {"title": request.title, "links": links},
             )
-            % {"title": request.title, "links": links},
-        )
 
 
 FOLLOW_UP_SALT = "entraide.follow-up"

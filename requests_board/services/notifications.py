@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -34,6 +34,13 @@ def notification_send(*, user_ids, kind: str, request: HelpRequest | None = None
     )
     payload = {"kind": kind, "request": request.pk if request else None}
     publish(user_ids, "event.notification", {"notification": payload})
+
+
+def in_language_of(user):
+    """Words for `user` are written in their language (neighbors.User.language),
+    whatever the language of the request that caused them: `with
+    in_language_of(user): email_person(...)`."""
+    return translation.override(user.language or settings.LANGUAGE_CODE)
 
 
 def email_message(*, user, subject: str, body: str) -> EmailMessage:
@@ -110,6 +117,11 @@ def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
 
 
 def _email_new_request(request: HelpRequest, user) -> EmailMessage:
+    with in_language_of(user):
+        return _email_new_request_words(request, user)
+
+
+def _email_new_request_words(request: HelpRequest, user) -> EmailMessage:
     return email_message(
         user=user,
         subject=_("A neighbour near you needs help: %(title)s") % {"title": request.title},

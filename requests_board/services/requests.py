@@ -22,12 +22,14 @@ from requests_board import visibility
 from requests_board.models import (
     HelpRequest,
     Notification,
+    PartOfDay,
     Response,
     Urgency,
 )
 from requests_board.services.follow_ups import follow_ups_ask
 from requests_board.services.notifications import (
     email_person,
+    in_language_of,
     notification_send,
     notify_wave,
     request_url,
@@ -54,6 +56,17 @@ def _expiry(needed_by) -> datetime:
     if needed_by is not None:
         return timezone.make_aware(datetime.combine(needed_by + timedelta(days=1), time.min))
     return timezone.now() + timedelta(days=settings.REQUEST_TTL_DAYS)
+
+
+def urgency_for_day(needed_by) -> str:
+    """How urgent a request is, from the day it is for (the web form asks
+    for the day, in the person's words, not for an urgency): today or
+    tomorrow is urgent, no day is "when possible"."""
+    if needed_by is None:
+        return Urgency.LOW
+    if needed_by <= timezone.localdate() + timedelta(days=1):
+        return Urgency.HIGH
+    return Urgency.NORMAL
 
 
 def needed_by_check(needed_by) -> None:
@@ -92,6 +105,7 @@ def help_request_create(
     description: str = "",
     urgency: str = Urgency.NORMAL,
     needed_by=None,
+    part_of_day: str = "",
     max_distance_m: int | None = None,
     publish_anyway: bool = False,
 ) -> HelpRequest:
@@ -102,6 +116,8 @@ def help_request_create(
     errors = _validate_request_fields(
         title=title, description=description, needed_by=needed_by, max_distance_m=max_distance_m
     )
+    if part_of_day not in PartOfDay.values:
+        errors["part_of_day"] = [_("Choose the morning, the afternoon or the evening.")]
     if errors:
         raise ValidationError(errors)
     found = personal_data_check(
@@ -117,6 +133,7 @@ def help_request_create(
         location=location,
         public_location=location,  # replaced below: the public point needs the id
         needed_by=needed_by,
+        part_of_day=part_of_day,
         max_distance_m=max_distance_m,
         expires_at=_expiry(needed_by),
     )
@@ -147,13 +164,24 @@ def help_request_update(
         "max_distance_m": fields.get("max_distance_m", request.max_distance_m),
     }
     errors = _validate_request_fields(**merged)
+    if fields.get("part_of_day", "") not in PartOfDay.values:
+        errors["part_of_day"] = [_("Choose the morning, the afternoon or the evening.")]
     if errors:
         raise ValidationError(errors)
     found = personal_data_check(
         {"title": merged["title"], "description": merged["description"]},
         publish_anyway=publish_anyway,
     )
-    for name in ("title", "description", "category", "urgency", "needed_by", "max_distance_m"):
+    changeable = (
+        "title",
+        "description",
+        "category",
+        "urgency",
+        "needed_by",
+        "part_of_day",
+        "max_distance_m",
+    )
+    for name in changeable:
         if name in fields:
             setattr(
                 request,
@@ -199,6 +227,12 @@ def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> H
     notification_send(user_ids=[helper_id], kind=Notification.Kind.ACCEPTED, request=request)
     helper = response.volunteer
     if helper.email_my_requests:
+        _email_accepted(request, helper)
+    return request
+
+
+def _email_accepted(request: HelpRequest, helper) -> None:
+    with in_language_of(helper):
         names = {"name": request.author.display_name, "title": request.title}
         email_person(
             user=helper,
@@ -209,7 +243,6 @@ def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> H
             )
             % {**names, "url": request_url(request)},
         )
-    return request
 
 
 @transaction.atomic

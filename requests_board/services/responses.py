@@ -12,7 +12,12 @@ from requests_board.models import (
     Notification,
     Response,
 )
-from requests_board.services.notifications import email_person, notification_send, request_url
+from requests_board.services.notifications import (
+    email_person,
+    in_language_of,
+    notification_send,
+    request_url,
+)
 from requests_board.services.requests import TransitionError, _locked
 from requests_board.signals import response_created
 from safety.limits import limit_check
@@ -66,6 +71,12 @@ def _response_create(*, request: HelpRequest, volunteer, message: str) -> Respon
         user_ids=[request.author_id], kind=Notification.Kind.NEW_RESPONSE, request=request
     )
     if request.author.email_my_requests:
+        _email_response(request, volunteer)
+    return response
+
+
+def _email_response(request, volunteer) -> None:
+    with in_language_of(request.author):
         names = {"name": volunteer.display_name, "title": request.title}
         email_person(
             user=request.author,
@@ -76,4 +87,3 @@ def _response_create(*, request: HelpRequest, volunteer, message: str) -> Respon
             )
             % {**names, "url": request_url(request)},
         )
-    return response

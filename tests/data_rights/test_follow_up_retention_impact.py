@@ -27,10 +27,13 @@ def test_both_sides_are_asked_once_and_answer_in_one_click(done_request, mailout
     asked = FollowUp.objects.filter(request=done_request)
     assert {(f.user_id, f.role) for f in asked} == {(alice.pk, "requester"), (bruno.pk, "helper")}
     assert Notification.objects.filter(kind="follow_up", user__in=[alice, bruno]).count() == 2
-    # Alice is told by email: the question's mail holds five one-click links
-    # (and, like every notification email, one that stops them).
+    # Alice is told by email, in her language (French): the question's mail
+    # holds five one-click links (and, like every notification email, one
+    # that stops them).
     (mail,) = [
-        m for m in mailoutbox if "alice@example.org" in m.to and "Did this help" in m.subject
+        m
+        for m in mailoutbox
+        if "alice@example.org" in m.to and "Cela vous a-t-il aidé" in m.subject
     ]
     links = [
         line.split(": ", 1)[1]

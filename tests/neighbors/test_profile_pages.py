@@ -21,7 +21,7 @@ def profile_form(user, **changes):
     return data
 
 
-def test_sign_up_with_the_form_then_land_on_the_profile(client, mailoutbox):
+def test_sign_up_with_the_form_then_land_on_where_do_you_live(client, mailoutbox):
     response = client.post(
         "/accounts/signup/",
         {
@@ -40,10 +40,12 @@ def test_sign_up_with_the_form_then_land_on_the_profile(client, mailoutbox):
     (mail,) = mailoutbox
     code = re.search(r"^\s*([0-9]{6})\s*$", mail.body, re.MULTILINE).group(1)
     confirmed = client.post(response.url, {"code": code})
-    assert confirmed.status_code == 302 and confirmed.url == "/profile/"
-    page = client.get("/profile/", HTTP_ACCEPT_LANGUAGE="en")
+    assert confirmed.status_code == 302 and confirmed.url == "/welcome/home/"
+    page = client.get(confirmed.url, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
-    assert b"My profile" in page.content
+    assert b"Where do you live?" in page.content
+    # Signed up in English: her emails will be in English.
+    assert User.objects.get().language == "en"
 
 
 def test_profile_form_saves_the_home(client, resident):

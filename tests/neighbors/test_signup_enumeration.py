@@ -59,7 +59,7 @@ def test_the_emailed_code_signs_the_new_neighbour_in(client, mailoutbox):
     wrong = client.post(response.url, {"code": "000000" if code != "000000" else "111111"})
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
     right = client.post(response.url, {"code": code})
-    assert right.status_code == 302 and right.url == "/profile/"
+    assert right.status_code == 302 and right.url == "/welcome/home/"
     user = User.objects.get(email="new.neighbour@example.org")
     assert client.session["_auth_user_id"] == str(user.pk)
     assert user.emailaddress_set.get().verified

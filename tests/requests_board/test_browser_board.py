@@ -26,7 +26,8 @@ def test_post_find_respond_accept_see_the_meeting_point(
     assert_accessible(a)
     a.locator("#id_title").fill("Groceries at the market")
     a.locator("#id_category").select_option("groceries")
-    a.locator("#id_urgency").select_option("high")
+    # The day is a large button; today makes the request urgent.
+    a.get_by_label(re.compile(r"\bToday, ")).check()
     # The pin starts at A's home; A drags nothing and publishes.
     assert float(a.locator("#id_lat").input_value()) == pytest.approx(exact_lat)
     a.get_by_role("button", name="Publish my request").click()
@@ -54,7 +55,11 @@ def test_post_find_respond_accept_see_the_meeting_point(
     expect(c.locator(".items .item").filter(has_text="Groceries at the market")).to_have_count(0)
 
     a.goto(f"/requests/{request_id}/")
-    a.get_by_role("button", name=re.compile("Accept Bruno")).click()
+    a.get_by_role("link", name=re.compile("Accept Bruno")).click()
+    # It asks first: Bruno will see where to meet.
+    expect(a.get_by_role("heading", level=1)).to_have_text("Accept Bruno's help?")
+    assert_accessible(a)
+    a.get_by_role("button", name="Yes, accept Bruno").click()
     expect(a.locator(".status")).to_have_text("Matched")
 
     b.goto(f"/requests/{request_id}/")
