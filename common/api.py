@@ -373,8 +373,9 @@ def schema_add_errors(result, generator, request, public):
     # Present only for those allowed to see the exact point.
     for name in ("HelpRequest", "NearbyHelpRequest"):
         required = schemas.get(name, {}).get("required", [])
-        if "location" in required:
-            required.remove("location")
+        for private in ("location", "meeting_address", "meeting_note"):
+            if private in required:
+                required.remove(private)
     for methods in result.get("paths", {}).values():
         for operation in methods.values():
             responses = operation.setdefault("responses", {})

@@ -54,3 +54,27 @@ def geocode(address: str, *, language: str | None = None) -> Place:
             _("No place matches this address. Check it, or place the pin on the map.")
         )
     return Place(lat=location.latitude, lng=location.longitude, label=location.address)
+
+
+# The parts of a Nominatim address that a neighbour would say, in order.
+_STREET = ("house_number", "road")
+_TOWN = ("postcode", "city", "town", "village", "municipality")
+
+
+def address_of(*, lat: float, lng: float, language: str | None = None) -> str:
+    """The address at a point in words ("12 Rue Oberkampf, 75011 Paris"), or
+    "" when the geocoder cannot say: it is a convenience, never required."""
+    kwargs = {"exactly_one": True}
+    if language and settings.GEOCODER["PROVIDER"] == "nominatim":
+        kwargs["language"] = language
+    try:
+        location = _geocoder().reverse((lat, lng), **kwargs)
+    except (GeopyError, ValueError):
+        return ""
+    if location is None:
+        return ""
+    parts = (location.raw or {}).get("address") or {}
+    street = " ".join(parts[key] for key in _STREET if parts.get(key))
+    town = next((parts[key] for key in _TOWN[1:] if parts.get(key)), "")
+    town = " ".join(p for p in (parts.get("postcode", ""), town) if p)
+    return ", ".join(p for p in (street, town) if p) or (location.address or "")

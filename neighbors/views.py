@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import check_for_language, get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -134,20 +133,25 @@ def home_step(request):
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
             else:
-                return redirect(f"{reverse('neighbors:home-step')}?done=1")
+                messages.success(
+                    request,
+                    _(
+                        "Your home is set. Neighbours see only an area of about 250 metres "
+                        "around it, never your address."
+                    ),
+                )
+                return redirect(HOME_STEP_NEXT.get(request.POST.get("then"), "board:home"))
         status = 400
-    done = request.method == "GET" and "done" in request.GET and user.home is not None
     return render(
         request,
         "neighbors/home_step.html",
-        {
-            "form": form,
-            "address_form": address_form,
-            "map_config": map_config(request),
-            "done": done,
-        },
+        {"form": form, "address_form": address_form, "map_config": map_config(request)},
         status=status,
     )
+
+
+# Where the home step's buttons lead once the home is saved.
+HOME_STEP_NEXT = {"request": "board:request-create", "offer": "board:offer-create"}
 
 
 @require_http_methods(["POST"])

@@ -60,7 +60,7 @@ class HelpRequestForm(PinForm):
     )
     # The day, as large buttons for the coming week; the urgency follows
     # from it (services.requests.urgency_for_day).
-    needed_by = DayField(
+    needed_on = DayField(
         label=_("Which day?"),
         required=False,
         coerce=date.fromisoformat,
@@ -87,17 +87,34 @@ class HelpRequestForm(PinForm):
         required=False,
     )
 
-    field_order = ["category", "needed_by", "part_of_day", "title", "description", "max_distance_m"]
+    meeting_note = forms.CharField(
+        label=_("A note about the place (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Only the neighbour you accept sees it, with the address. For example: in front of the pharmacy."
+        ),
+    )
+
+    field_order = [
+        "category",
+        "needed_on",
+        "part_of_day",
+        "title",
+        "description",
+        "meeting_note",
+        "max_distance_m",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         days = [today + timedelta(days=n) for n in range(7)]
         # A request being edited keeps its own day, even beyond the week.
-        kept = self.initial.get("needed_by")
+        kept = self.initial.get("needed_on")
         if kept and kept not in days and kept >= today:
             days.append(kept)
-        self.fields["needed_by"].choices = [
+        self.fields["needed_on"].choices = [
             *((day.isoformat(), day_label(day, today)) for day in days),
             ("", _("No particular day")),
         ]
@@ -106,7 +123,7 @@ class HelpRequestForm(PinForm):
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["urgency"] = urgency_for_day(cleaned.get("needed_by"))
+        cleaned["urgency"] = urgency_for_day(cleaned.get("needed_on"))
         category = cleaned.get("category")
         if not cleaned.get("title", "").strip() and category is not None:
             cleaned["title"] = category.name

@@ -45,12 +45,22 @@ class HelpRequest(models.Model):
     location = models.PointField(geography=True, srid=4326)
     public_location = models.PointField(geography=True, srid=4326)
     exact_deleted = models.BooleanField(default=False)
+    # The meeting place in words, private like `location` and erased with it:
+    # the address found for the point (services.requests.meeting_address_fill,
+    # in the background) and the author's note ("in front of the pharmacy").
+    meeting_address = models.CharField(max_length=300, blank=True, default="")
+    meeting_note = models.CharField(
+        _("note about the place"), max_length=200, blank=True, default=""
+    )
     # The moderation zone holding the exact point, found when it is set: impact
     # figures per zone outlive the point itself.
     zone = models.ForeignKey(
         "geo.Zone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # The day the help is for, and the last day it is of use (by default the
+    # same day): the request expires after `needed_by`.
+    needed_on = models.DateField(_("day"), null=True, blank=True)
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     part_of_day = models.CharField(
         _("part of the day"), max_length=10, choices=PartOfDay.choices, default="", blank=True

@@ -29,6 +29,10 @@ def export(user) -> dict:
                 "urgency": r.urgency,
                 "location": point_export(r.location),
                 "public_location": point_export(r.public_location),
+                "meeting_address": r.meeting_address,
+                "meeting_note": r.meeting_note,
+                "needed_on": when_export(r.needed_on),
+                "part_of_day": r.part_of_day,
                 "needed_by": when_export(r.needed_by),
                 "max_distance_m": r.max_distance_m,
                 "status": r.status,
@@ -93,6 +97,8 @@ def erase(user) -> None:
         description="",
         location=F("public_location"),
         exact_deleted=True,
+        meeting_address="",
+        meeting_note="",
         max_distance_m=None,
     )
     for offer in VolunteerOffer.objects.filter(volunteer=user, is_active=True):
@@ -107,5 +113,5 @@ def retention_apply(now: datetime) -> dict:
         status__in=CLOSED_STATUSES,
         closed_at__lt=now - timedelta(days=settings.RETENTION_MEETING_POINT_DAYS),
         exact_deleted=False,
-    ).update(location=F("public_location"), exact_deleted=True)
+    ).update(location=F("public_location"), exact_deleted=True, meeting_address="", meeting_note="")
     return {"meeting_points": points}

@@ -14,7 +14,7 @@ from geo.public import public_place
 from geo.serializers import LatLngSerializer
 from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
 from requests_board import selectors
-from requests_board.models import HelpRequest, Urgency
+from requests_board.models import HelpRequest, PartOfDay, Urgency
 from requests_board.services.requests import needed_by_check
 
 
@@ -33,6 +33,8 @@ class HelpRequestSerializer(serializers.Serializer):
     category_name = serializers.CharField(source="category.name")
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     status = serializers.ChoiceField(choices=HelpRequest.Status.choices)
+    needed_on = serializers.DateField(allow_null=True, help_text="The day the help is for.")
+    part_of_day = serializers.ChoiceField(choices=PartOfDay.choices)
     needed_by = serializers.DateField(allow_null=True)
     max_distance_m = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -40,6 +42,13 @@ class HelpRequestSerializer(serializers.Serializer):
     author = PersonSerializer(allow_null=True)  # null once the author erased their account
     public_location = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
+    meeting_address = serializers.SerializerMethodField(
+        help_text="The meeting point in words, where `location` is given (found in the "
+        "background; empty until then or if the geocoder cannot say)."
+    )
+    meeting_note = serializers.SerializerMethodField(
+        help_text="The author's note about the place, where `location` is given."
+    )
     distance_band = serializers.SerializerMethodField()
     walk_minutes = serializers.SerializerMethodField()
     helper = serializers.SerializerMethodField()
@@ -52,9 +61,21 @@ class HelpRequestSerializer(serializers.Serializer):
 
     def get_location(self, obj) -> dict | None:
         """Present only for the author and, once accepted, the helper."""
-        if selectors.help_request_exact_visible(viewer=self._viewer(), request=obj):
+        if self._exact_visible(obj):
             return lat_lng(obj.location)
         return None
+
+    def _exact_visible(self, obj) -> bool:
+        cache = self.context.setdefault("_exact", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = selectors.help_request_exact_visible(viewer=self._viewer(), request=obj)
+        return cache[obj.pk]
+
+    def get_meeting_address(self, obj) -> str | None:
+        return obj.meeting_address if self._exact_visible(obj) else None
+
+    def get_meeting_note(self, obj) -> str | None:
+        return obj.meeting_note if self._exact_visible(obj) else None
 
     def _distance(self, obj):
         cache = self.context.setdefault("_distance", {})
@@ -79,7 +100,8 @@ class HelpRequestSerializer(serializers.Serializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if data["location"] is None:
-            del data["location"]
+            for private in ("location", "meeting_address", "meeting_note"):
+                del data[private]
         return data
 
 
@@ -125,8 +147,23 @@ class HelpRequestCreateSerializer(StrictSerializer):
     needed_by = serializers.DateField(
         required=False,
         allow_null=True,
-        help_text="Today or later (in the server's time zone); a date in the past is refused "
-        "(400).",
+        help_text="The last day the help is of use: today or later (in the server's time "
+        "zone), and not before `needed_on`; otherwise 400.",
+    )
+    needed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the help is for: today or later; `needed_by` defaults to it.",
+    )
+    part_of_day = serializers.ChoiceField(
+        choices=PartOfDay.choices, required=False, default="", allow_blank=True
+    )
+    meeting_note = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A note about the meeting place; only the accepted helper sees it.",
     )
     max_distance_m = serializers.IntegerField(
         min_value=100, max_value=3000, required=False, allow_null=True
@@ -137,6 +174,10 @@ class HelpRequestCreateSerializer(StrictSerializer):
 
     def validate_needed_by(self, value):
         needed_by_check(value)  # a Django ValidationError: DRF answers it under the field
+        return value
+
+    def validate_needed_on(self, value):
+        needed_by_check(value)
         return value
 
 

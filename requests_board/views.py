@@ -130,8 +130,9 @@ def request_edit(request, pk):
         "description": help_request.description,
         "category": help_request.category,
         "urgency": help_request.urgency,
-        "needed_by": help_request.needed_by,
+        "needed_on": help_request.needed_on or help_request.needed_by,
         "part_of_day": help_request.part_of_day,
+        "meeting_note": help_request.meeting_note,
         "max_distance_m": help_request.max_distance_m,
         **(lat_lng(help_request.location) or {}),
     }
@@ -170,8 +171,9 @@ def _request_fields(data: dict) -> dict:
         "category",
         "urgency",
         "location",
-        "needed_by",
+        "needed_on",
         "part_of_day",
+        "meeting_note",
         "max_distance_m",
         "publish_anyway",
     )

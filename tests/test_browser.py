@@ -12,6 +12,8 @@ A keyboard user places the pin on the map without a mouse."""
 
 import re
 import time
+from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import translation
@@ -87,6 +89,23 @@ def no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
 
 
+def day_in(days: int, language: str):
+    day = date.fromordinal(localdate().toordinal() + days)
+    with translation.override(language):
+        return day, capfirst(date_format(day, "l j F"))
+
+
+def screens_before(journey, result_url: str) -> list[str]:
+    """The distinct pages the person went through after the start page,
+    the page that shows the result left out."""
+    paths = []
+    for url in journey.screens[1:]:
+        path = urlsplit(url).path
+        if url != result_url and path not in paths and url != "about:blank":
+            paths.append(path)
+    return paths
+
+
 def test_mme_dupont_signs_up_sets_her_home_asks_for_thursday_and_is_told(
     phone, browser, asgi_server, server_mail
 ):
@@ -120,41 +139,46 @@ def test_mme_dupont_signs_up_sets_her_home_asks_for_thursday_and_is_told(
     expect(page.locator("#id_lat")).to_be_hidden()
     no_sideways_scroll(page)
     assert_accessible(page)
+    # A typo first: said at the top, in words, with the focus on it.
+    journey.type(page.locator("#id_address"), "12 rue Oberkamf, Paris")
+    journey.tap(page.get_by_role("button", name="Trouver cette adresse"))
+    summary = page.locator("[data-error-summary]").first
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Aucun lieu ne correspond")
+    assert page.locator("#id_address").input_value() == "12 rue Oberkamf, Paris"  # kept
     journey.type(page.locator("#id_address"), "12 rue Oberkampf, Paris")
     journey.tap(page.get_by_role("button", name="Trouver cette adresse"))
     expect(page.locator("#pin-map .leaflet-marker-icon")).to_have_count(1)
-    journey.tap(page.get_by_role("button", name="C'est mon domicile"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Votre domicile est enregistré")
+    # The step ends on the two things she came for.
+    journey.tap(page.get_by_role("button", name="Demander de l'aide"))
+    expect(page.locator(".messages")).to_contain_text("Votre domicile est enregistré")
     home = User.objects.get(email="mme.dupont@example.org").home
     assert (round(home.y, 5), round(home.x, 5)) == (48.86472, 2.36981)
 
-    # The step ends on the two things she came for.
-    journey.tap(page.get_by_role("link", name="Demander de l'aide"))
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Demander de l'aide")
     no_sideways_scroll(page)
     assert_accessible(page)
-    in_three_days = localdate().toordinal() + 3
-    day = type(localdate()).fromordinal(in_three_days)
-    with translation.override("fr"):
-        day_name = capfirst(date_format(day, "l j F"))
+    day, day_name = day_in(3, "fr")
     journey.tap(page.get_by_label(day_name, exact=True))
     journey.tap(page.get_by_label("Le matin", exact=True))
     journey.tap(page.get_by_role("button", name="Publier ma demande"))
     expect(page.locator(".messages")).to_contain_text("publiée")
     request = HelpRequest.objects.get(author__email="mme.dupont@example.org")
-    assert request.needed_by == day and request.part_of_day == "morning"
+    assert request.needed_on == day and request.part_of_day == "morning"
     assert request.title == "Courses"  # nothing typed: the kind of help is the title
-    expect(page.locator("main")).to_contain_text(f"{date_format(day, 'l j F')}".split()[0])
+    expect(page.locator("main")).to_contain_text(f"{day_name.lower()}, le matin")
 
-    screens = [url for url in journey.screens if url != "about:blank"]
+    screens = screens_before(journey, page.url)
+    typed = sorted(set(journey.typed))
     print(
-        f"\njourney 1 (phone, fr): {len(screens)} screens, {journey.taps} taps, "
-        f"{len(journey.typed)} typed fields {journey.typed}"
+        f"\njourney 1 (phone, fr): {len(screens)} screens {screens}, {journey.taps} taps, "
+        f"{len(typed)} typed fields {typed} (one typed twice: a typo)"
     )
-    assert len(journey.typed) <= 5, journey.typed
-    assert journey.taps <= 9, journey.taps
+    assert len(screens) <= 4, screens
+    assert journey.taps <= 12, journey.taps
+    assert len(typed) <= 5, typed
 
-    # She puts the phone down. Karim sees the request near him and offers.
+    # She puts the phone down. Karim offers to help.
     k = browser_login(browser, f"http://{asgi_server}", karim, locale="fr-FR")
     k.goto(f"/requests/{request.pk}/")
     k.locator("#id_message").fill("Je peux passer jeudi à 10 h")
@@ -168,31 +192,68 @@ def test_mme_dupont_signs_up_sets_her_home_asks_for_thursday_and_is_told(
     expect(page.locator("#messages-badge")).to_contain_text("1")
     no_sideways_scroll(page)
     body = emailed(server_mail, "mme.dupont@example.org", r"Karim")
-    assert "Je peux passer jeudi" not in body or "Karim" in body
     assert "48.86" not in body and "2.369" not in body
 
 
-def test_a_keyboard_alone_places_the_home_pin(browser, asgi_server):
-    user = UserFactory(display_name="Clavier")
-    page = browser_login(browser, f"http://{asgi_server}", user)
-    page.goto("/welcome/home/")
-    centre = page.get_by_role("button", name="Put the pin at the centre of the map")
-    centre.focus()
-    page.keyboard.press("Enter")
+def tab_to(page, selector: str, presses: int = 80):
+    """Tab until the focus is on `selector`, as a keyboard user would."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab on {page.url}")
+
+
+def test_the_same_journey_by_keyboard_alone_with_the_pin_placed_by_keys(
+    browser, asgi_server, server_mail
+):
+    categories_ensure(HelpCategory)
+    context = browser.new_context(locale="en-GB", base_url=f"http://{asgi_server}")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    keys = page.keyboard
+    page.goto("/")
+    tab_to(page, "header a[href='/accounts/signup/']")
+    keys.press("Enter")
+    tab_to(page, "#id_email")
+    keys.type("clavier@example.org")
+    tab_to(page, "#id_password1")
+    keys.type("only keys 2026")
+    tab_to(page, "#id_display_name")
+    keys.type("Clavier")
+    keys.press("Enter")
+    code = emailed(server_mail, "clavier@example.org", r"^\s*[0-9]{6}\s*$")
+    tab_to(page, "#id_code")
+    keys.type(re.search(r"^\s*([0-9]{6})\s*$", code, re.M).group(1))
+    keys.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where do you live?")
+    tab_to(page, "#pin-centre")
+    keys.press("Enter")
     expect(page.locator("#pin-status")).not_to_be_empty()
     first = float(page.locator("#id_lat").input_value())
-    # The marker takes the focus; arrow keys nudge it.
-    marker = page.locator("#pin-map .leaflet-marker-icon")
-    marker.focus()
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("Shift+ArrowUp")
+    tab_to(page, "#pin-map .leaflet-marker-icon")
+    keys.press("ArrowUp")
+    keys.press("Shift+ArrowUp")
     moved = float(page.locator("#id_lat").input_value())
     assert moved > first
-    page.get_by_role("button", name="This is my home").focus()
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your home is set")
-    user.refresh_from_db()
+    tab_to(page, "button[value=request]")
+    keys.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask for help")
+    user = User.objects.get(email="clavier@example.org")
     assert user.home.y == pytest.approx(moved, abs=1e-6)
+
+    # The day: Tab into the group, arrows move along the days.
+    tab_to(page, "input[name=needed_on]")
+    for _ in range(3):
+        keys.press("ArrowRight")
+    tab_to(page, "input[name=part_of_day]")
+    keys.press("ArrowRight")
+    tab_to(page, "form.card button[type=submit]")
+    keys.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("published")
+    request = HelpRequest.objects.get(author=user)
+    assert request.needed_on == day_in(3, "en")[0] and request.part_of_day == "morning"
 
 
 def test_the_language_switch_keeps_the_page(browser, asgi_server):

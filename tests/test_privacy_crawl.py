@@ -177,6 +177,14 @@ def blank_public(text: str, tokens: frozenset) -> str:
     return _NUMBER.sub(lambda m: "#" if m.group(0) in tokens else m.group(0), text)
 
 
+# Made-up street names, found nowhere else on any page.
+ADDRESS = {
+    kind: f"{n} Rue Zéphyrine-{kind.title()}"
+    for n, kind in ((3, "matched"), (5, "open"), (9, "done"))
+}
+NOTE = {kind: f"Devant la pharmacie Quentinou-{kind}" for kind in ("matched", "open", "done")}
+
+
 def _secrets() -> list[Secret]:
     secrets = [
         point_secret(f"home of {NAMES[role]}", {role}, *home) for role, home in HOMES.items()
@@ -190,6 +198,17 @@ def _secrets() -> list[Secret]:
         point_secret("meeting point of the open request", {"requester"}, *POINTS["open"]),
         point_secret("meeting point of the done request", {"requester"}, *POINTS["done"]),
     ]
+    # The meeting place in words (its address and the author's note) goes
+    # where its point goes.
+    for kind, allowed in (
+        ("matched", {"requester", "helper"}),
+        ("open", {"requester"}),
+        ("done", {"requester"}),
+    ):
+        secrets += [
+            Secret(f"meeting address of the {kind} request", frozenset(allowed), (ADDRESS[kind],)),
+            Secret(f"meeting note of the {kind} request", frozenset(allowed), (NOTE[kind],)),
+        ]
     # The local part: the address in any encoding (%40, &#64;) holds it.
     secrets += [
         Secret(f"email of {NAMES[role]}", frozenset({role}), (email.split("@")[0],))
@@ -255,8 +274,14 @@ def scene_play(scene: Scene) -> Scene:
     for kind, title in (("matched", "Courses"), ("open", "Un colis"), ("done", "Les plantes")):
         lat, lng = POINTS[kind]
         scene.requests[kind] = services.help_request_create(
-            author=alice, title=title, category=groceries, location=Point(lng, lat, srid=4326)
+            author=alice,
+            title=title,
+            category=groceries,
+            location=Point(lng, lat, srid=4326),
+            meeting_note=NOTE[kind],
         )
+        # What the background geocoding would store.
+        HelpRequest.objects.filter(pk=scene.requests[kind].pk).update(meeting_address=ADDRESS[kind])
         # The first wave, as the task would: Bob, Carol and Dina are told.
         services.request_notify_wave(request_id=scene.requests[kind].pk)
     matched, done = scene.requests["matched"], scene.requests["done"]

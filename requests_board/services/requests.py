@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from common.text import texts_check
+from geo.geocoding import address_of
 from geo.privacy import public_point
 from geo.zones import zone_for_point
 from neighbors.models import HelpCategory
@@ -58,6 +60,28 @@ def _expiry(needed_by) -> datetime:
     return timezone.now() + timedelta(days=settings.REQUEST_TTL_DAYS)
 
 
+def meeting_address_fill(request_id: int) -> str:
+    """The meeting point in words (geo.geocoding.reverse), stored privately
+    beside it; nothing if the geocoder cannot say or the point moved on."""
+    request = HelpRequest.objects.filter(pk=request_id, exact_deleted=False).first()
+    if request is None:
+        return ""
+    point = request.location
+    language = request.author.language if request.author_id else settings.LANGUAGE_CODE
+    address = address_of(lat=point.y, lng=point.x, language=language)
+    if address:
+        HelpRequest.objects.filter(pk=request_id, location=point, exact_deleted=False).update(
+            meeting_address=address[:300]
+        )
+    return address
+
+
+@task()
+def meeting_address_find(request_id: int) -> str:
+    """In the background: a request never waits on the geocoder."""
+    return meeting_address_fill(request_id)
+
+
 def urgency_for_day(needed_by) -> str:
     """How urgent a request is, from the day it is for (the web form asks
     for the day, in the person's words, not for an urgency): today or
@@ -77,8 +101,17 @@ def needed_by_check(needed_by) -> None:
         raise ValidationError(_("This date is in the past."), code="past_date")
 
 
-def _validate_request_fields(*, title, description, needed_by, max_distance_m) -> dict:
-    texts_check(title=title, description=description)
+def _validate_request_fields(
+    *,
+    title,
+    description,
+    needed_by,
+    max_distance_m,
+    needed_on=None,
+    part_of_day="",
+    meeting_note="",
+) -> dict:
+    texts_check(title=title, description=description, meeting_note=meeting_note)
     errors = {}
     if not title.strip():
         errors["title"] = [_("Give your request a short title.")]
@@ -90,6 +123,16 @@ def _validate_request_fields(*, title, description, needed_by, max_distance_m) -
         needed_by_check(needed_by)
     except ValidationError as exc:
         errors["needed_by"] = exc.error_list
+    try:
+        needed_by_check(needed_on)
+    except ValidationError as exc:
+        errors["needed_on"] = exc.error_list
+    if needed_on and needed_by and needed_by < needed_on and "needed_by" not in errors:
+        errors["needed_by"] = [_("This is before the day the help is for.")]
+    if part_of_day not in PartOfDay.values:
+        errors["part_of_day"] = [_("Choose the morning, the afternoon or the evening.")]
+    if len(meeting_note) > 200:
+        errors["meeting_note"] = [_("At most 200 characters.")]
     if max_distance_m is not None and not 100 <= max_distance_m <= 3000:
         errors["max_distance_m"] = [_("Between 100 and 3,000 metres.")]
     return errors
@@ -105,19 +148,27 @@ def help_request_create(
     description: str = "",
     urgency: str = Urgency.NORMAL,
     needed_by=None,
+    needed_on=None,
     part_of_day: str = "",
+    meeting_note: str = "",
     max_distance_m: int | None = None,
     publish_anyway: bool = False,
 ) -> HelpRequest:
     """Publishes a request. Text that seems to hold a phone number, an email
     or an address is refused with a warning unless `publish_anyway`; then it
-    is published and flagged to moderators."""
+    is published and flagged to moderators. A request for a day
+    (`needed_on`) is of no use after it unless `needed_by` says otherwise."""
     restriction_check(author)
+    needed_by = needed_by or needed_on
     errors = _validate_request_fields(
-        title=title, description=description, needed_by=needed_by, max_distance_m=max_distance_m
+        title=title,
+        description=description,
+        needed_by=needed_by,
+        needed_on=needed_on,
+        part_of_day=part_of_day,
+        meeting_note=meeting_note,
+        max_distance_m=max_distance_m,
     )
-    if part_of_day not in PartOfDay.values:
-        errors["part_of_day"] = [_("Choose the morning, the afternoon or the evening.")]
     if errors:
         raise ValidationError(errors)
     found = personal_data_check(
@@ -133,7 +184,9 @@ def help_request_create(
         location=location,
         public_location=location,  # replaced below: the public point needs the id
         needed_by=needed_by,
+        needed_on=needed_on,
         part_of_day=part_of_day,
+        meeting_note=meeting_note.strip(),
         max_distance_m=max_distance_m,
         expires_at=_expiry(needed_by),
     )
@@ -144,6 +197,7 @@ def help_request_create(
     if found:
         published_anyway.send(sender=None, target_type="request", target_id=request.pk, found=found)
     transaction.on_commit(lambda: notify_wave.enqueue(request.pk))
+    transaction.on_commit(lambda: meeting_address_find.enqueue(request.pk))
     return request
 
 
@@ -157,15 +211,21 @@ def help_request_update(
     restriction_check(user)
     if request.status != Status.OPEN:
         raise TransitionError(_("Only an open request can be edited."))
+    if "needed_on" in fields and "needed_by" not in fields:
+        fields["needed_by"] = fields["needed_on"]
     merged = {
-        "title": fields.get("title", request.title),
-        "description": fields.get("description", request.description),
-        "needed_by": fields.get("needed_by", request.needed_by),
-        "max_distance_m": fields.get("max_distance_m", request.max_distance_m),
+        name: fields.get(name, getattr(request, name))
+        for name in (
+            "title",
+            "description",
+            "needed_by",
+            "needed_on",
+            "part_of_day",
+            "meeting_note",
+            "max_distance_m",
+        )
     }
     errors = _validate_request_fields(**merged)
-    if fields.get("part_of_day", "") not in PartOfDay.values:
-        errors["part_of_day"] = [_("Choose the morning, the afternoon or the evening.")]
     if errors:
         raise ValidationError(errors)
     found = personal_data_check(
@@ -178,7 +238,9 @@ def help_request_update(
         "category",
         "urgency",
         "needed_by",
+        "needed_on",
         "part_of_day",
+        "meeting_note",
         "max_distance_m",
     )
     for name in changeable:
@@ -190,10 +252,13 @@ def help_request_update(
             )
     if "needed_by" in fields:
         request.expires_at = _expiry(request.needed_by)
-    if "location" in fields and not fields["location"].equals_exact(request.location, 1e-9):
+    moved = "location" in fields and not fields["location"].equals_exact(request.location, 1e-9)
+    if moved:
         request.location = fields["location"]
         request.public_location = public_point(request.location, identity=f"request:{request.pk}")
         request.zone = zone_for_point(request.location)
+        request.meeting_address = ""  # found again for the new point
+        transaction.on_commit(lambda: meeting_address_find.enqueue(request.pk))
     request.save()
     visibility.post_sync(request)
     if found:

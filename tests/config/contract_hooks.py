@@ -40,9 +40,10 @@ SEMANTIC_400 = {
     # The caller has no home (PATCH /api/v1/me may have cleared it).
     "GET /api/v1/requests/nearby": {"home"},
     "GET /api/v1/offers/nearby": {"home"},
-    # A date in the past; text that looks like a phone number, an email or
-    # an address without publish_anyway (error "personal_data").
-    "POST /api/v1/requests": {"needed_by", "error:personal_data"},
+    # A date in the past (or a last day before the day); text that looks
+    # like a phone number, an email or an address without publish_anyway
+    # (error "personal_data").
+    "POST /api/v1/requests": {"needed_by", "needed_on", "error:personal_data"},
     # No home (offers start from it; the service names no field), or text
     # that looks like personal data without publish_anyway.
     "POST /api/v1/offers": {"non_field_errors", "error:personal_data"},

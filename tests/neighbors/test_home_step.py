@@ -30,13 +30,22 @@ def test_the_home_step_finds_the_address_then_saves_and_offers_the_next_step(cli
     user.refresh_from_db()
     assert user.home is None  # not before she says "this is my home"
 
-    saved = client.post("/welcome/home/", {"lat": "48.86472", "lng": "2.36981", "save": "1"})
-    assert saved.status_code == 302 and saved.url == "/welcome/home/?done=1"
+    # The step ends on what she came for: each button saves, then leads on.
+    page = client.get("/welcome/home/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ">Demander de l'aide</button>" in page and ">Proposer de l'aide</button>" in page
+    saved = client.post(
+        "/welcome/home/",
+        {"lat": "48.86472", "lng": "2.36981", "then": "request"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert saved.status_code == 302 and saved.url == "/requests/new/"
     user.refresh_from_db()
     assert (round(user.home.y, 5), round(user.home.x, 5)) == (48.86472, 2.36981)
-    done = client.get(saved.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert 'href="/requests/new/">Demander de l\'aide</a>' in done
-    assert 'href="/offers/new/">Proposer de l\'aide</a>' in done
+    landed = client.get(saved.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Votre domicile est enregistré" in landed
+    for then, url in (("offer", "/offers/new/"), ("look", "/"), ("anything", "/")):
+        again = client.post("/welcome/home/", {"lat": "48.86472", "lng": "2.36981", "then": then})
+        assert again.url == url
 
 
 def test_without_a_pin_the_step_says_so_in_words_at_the_top(client):

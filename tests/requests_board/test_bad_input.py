@@ -156,7 +156,7 @@ def test_forms_reject_bad_input_without_saving(client, resident):
     client.force_login(resident)
     for data in (
         {"title": "x" * 500, "category": "groceries", **resident_home},
-        {"title": "x", "category": "groceries", "needed_by": "someday", **resident_home},
+        {"title": "x", "category": "groceries", "needed_on": "someday", **resident_home},
         {"title": "x", "category": "nope", "urgency": "normal", **resident_home},
         {"title": "x", "category": "groceries", "urgency": "normal", "lat": "95", "lng": "2"},
         {"title": "x", "category": "groceries", "urgency": "normal", "lat": "nan", "lng": "2"},

@@ -63,6 +63,7 @@ def test_post_find_respond_accept_see_the_meeting_point(
     expect(a.locator(".status")).to_have_text("Matched")
 
     b.goto(f"/requests/{request_id}/")
+    b.get_by_text("Coordinates (for a GPS)").click()
     shown = b.locator(".coordinates").inner_text().replace(",", " ").split()
     assert float(shown[0]) == pytest.approx(exact_lat, abs=1e-6)
     expect(b.get_by_role("link", name="Walking directions")).to_have_attribute(

@@ -43,14 +43,14 @@ def _web(client, category, needed_by, language) -> list[str]:
             "urgency": "normal",
             "lat": 48.86,
             "lng": 2.37,
-            "needed_by": needed_by.isoformat(),
+            "needed_on": needed_by.isoformat(),
         },
         HTTP_ACCEPT_LANGUAGE=language,
     )
     if response.status_code == 302:
         return []
     assert response.status_code == 400
-    return response.context["form"].errors.get("needed_by", [])
+    return response.context["form"].errors.get("needed_on", [])
 
 
 def _api(author, category, needed_by, language) -> list[str]:
