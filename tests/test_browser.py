@@ -215,6 +215,7 @@ def test_the_same_journey_by_keyboard_alone_with_the_pin_placed_by_keys(
     page.goto("/")
     tab_to(page, "header a[href='/accounts/signup/']")
     keys.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create my account")
     tab_to(page, "#id_email")
     keys.type("clavier@example.org")
     tab_to(page, "#id_password1")
@@ -222,6 +223,7 @@ def test_the_same_journey_by_keyboard_alone_with_the_pin_placed_by_keys(
     tab_to(page, "#id_display_name")
     keys.type("Clavier")
     keys.press("Enter")
+    expect(page.locator("#id_code")).to_be_visible()  # the next page, before any Tab
     code = emailed(server_mail, "clavier@example.org", r"^\s*[0-9]{6}\s*$")
     tab_to(page, "#id_code")
     keys.type(re.search(r"^\s*([0-9]{6})\s*$", code, re.M).group(1))
@@ -245,8 +247,14 @@ def test_the_same_journey_by_keyboard_alone_with_the_pin_placed_by_keys(
 
     # The day: Tab into the group, arrows move along the days.
     tab_to(page, "input[name=needed_on]")
-    for _ in range(3):
+    keys.press("Space")  # today
+    target = day_in(3, "en")[0].isoformat()
+    checked = "() => document.querySelector('input[name=needed_on]:checked')?.value"
+    for _ in range(7):
+        if page.evaluate(checked) == target:
+            break
         keys.press("ArrowRight")
+    assert page.evaluate(checked) == target
     tab_to(page, "input[name=part_of_day]")
     keys.press("ArrowRight")
     tab_to(page, "form.card button[type=submit]")
