@@ -16,6 +16,7 @@ def notify_labels(request):
             "closed": _("A request you answered is closed."),
             "moderation": _("A moderator acted on something of yours: see why."),
             "report_outcome": _("A report you made was reviewed."),
+            "follow_up": _("Did this help? One question in My requests."),
             "generic": _("Something new for you."),
         }
     }

@@ -19,12 +19,15 @@ class Band:
     rank: int
 
 
+# The codes are the API's; the labels say the range itself, so that they agree
+# with the walking minutes shown beside them (a band named "about 1 km" beside
+# "10 min walk" would contradict "1,000 metres is about 15 minutes").
 BANDS = [
     # (upper bound in metres, band)
     (500, Band("under_500m", _("under 500 m"), 0)),
-    (1500, Band("about_1km", _("about 1 km"), 1)),
-    (2500, Band("about_2km", _("about 2 km"), 2)),
-    (float("inf"), Band("about_3km", _("about 3 km or more"), 3)),
+    (1500, Band("about_1km", _("500 m to 1.5 km"), 1)),
+    (2500, Band("about_2km", _("1.5 to 2.5 km"), 2)),
+    (float("inf"), Band("about_3km", _("2.5 km or more"), 3)),
 ]
 
 

@@ -1,8 +1,10 @@
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from geo.distance import walk_minutes
 from geo.forms import PinForm
 from neighbors.models import SPOKEN_LANGUAGES, WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
 
@@ -53,7 +55,10 @@ class ProfileForm(PinForm):
         min_value=WALK_RADIUS_MIN_M,
         max_value=WALK_RADIUS_MAX_M,
         widget=forms.NumberInput(attrs={"step": 100}),
-        help_text=_("From 100 to 3,000 metres. 1,000 metres is about a 15-minute walk."),
+        help_text=format_lazy(
+            _("From 100 to 3,000 metres. 1,000 metres is about a {minutes}-minute walk."),
+            minutes=walk_minutes(1000),
+        ),
     )
     skills = forms.ModelMultipleChoiceField(
         label=_("What can you help with?"),

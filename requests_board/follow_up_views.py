@@ -8,42 +8,46 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from common.ids import as_id
+from common.forms import SERVICE_ERRORS, form_add_service_errors
 from requests_board import impact, selectors, services
-
-SCORES = [
-    (1, gettext_lazy("1, not at all")),
-    (2, "2"),
-    (3, "3"),
-    (4, "4"),
-    (5, gettext_lazy("5, a lot")),
-]
+from requests_board.forms import FollowUpForm
 
 
 @login_required
 def follow_ups(request):
     items = selectors.follow_ups_of(user=request.user)
-    return render(request, "requests_board/follow_ups.html", {"items": items, "scores": SCORES})
+    return render(request, "requests_board/follow_ups.html", {"items": items})
 
 
 @login_required
-@require_POST
-def follow_up_answer(request, pk):
-    follow_up = selectors.follow_up_of(user=request.user, follow_up_id=pk)
-    try:
-        services.follow_up_answer(
-            follow_up=follow_up,
-            score=as_id(request.POST.get("score")),
-            comment=request.POST.get("comment") or None,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Thank you for answering."))
-    return redirect("board:follow-ups")
+@require_http_methods(["GET", "POST"])
+def follow_up_page(request, pk):
+    """ "Did this help?" for one request: where "done" and the notification lead."""
+    follow_up = selectors.follow_up_for_request(user=request.user, request_id=pk)
+    form = FollowUpForm(
+        request.POST if request.method == "POST" else None,
+        initial={"score": follow_up.score, "comment": follow_up.comment},
+    )
+    if form.is_valid():
+        try:
+            services.follow_up_answer(
+                follow_up=follow_up,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except SERVICE_ERRORS as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you for answering."))
+            return redirect("board:follow-up", pk=pk)
+    return render(
+        request,
+        "requests_board/follow_up.html",
+        {"follow_up": follow_up, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

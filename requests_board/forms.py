@@ -6,18 +6,13 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from geo.distance import BANDS
 from geo.forms import PinForm
 from neighbors.models import WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
 from requests_board.models import PartOfDay, Urgency
 from requests_board.services.requests import needed_by_check, urgency_for_day
 
-BAND_CHOICES = [
-    ("", _("Any distance")),
-    ("under_500m", _("under 500 m")),
-    ("about_1km", _("about 1 km")),
-    ("about_2km", _("about 2 km")),
-    ("about_3km", _("about 3 km or more")),
-]
+BAND_CHOICES = [("", _("Any distance"))] + [(band.code, band.label) for _upper, band in BANDS]
 
 
 class DayField(forms.TypedChoiceField):
@@ -197,3 +192,30 @@ class BoardFilterForm(forms.Form):
     )
     band = forms.ChoiceField(label=_("Distance"), choices=BAND_CHOICES, required=False)
     page = forms.IntegerField(min_value=1, max_value=1000, required=False, widget=forms.HiddenInput)
+
+
+SCORES = [
+    (1, _("1, not at all")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5, a lot")),
+]
+
+
+class FollowUpForm(forms.Form):
+    """ "Did this help?": a number, a comment if any, then Send."""
+
+    score = forms.TypedChoiceField(
+        label=_("Did this help? From 1 (not at all) to 5 (a lot)"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "day-buttons"}),
+        error_messages={"required": _("Choose a number from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("A comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -48,6 +48,7 @@ def home(request):
     context = {"filters": filters["form"], "map_config": config}
     if user.is_authenticated:
         context["waiting_offers"] = selectors.offers_of_help_waiting(author=user)
+        context["questions"] = selectors.follow_ups_waiting(user=user)
     if user.is_authenticated and user.home is not None:
         page = selectors.help_requests_nearby(
             viewer=user,
@@ -333,12 +334,16 @@ def request_accept(request, pk):
 @login_required
 @require_POST
 def request_complete(request, pk):
-    return _transition(
+    """Done, then straight to the one question: "Did this help?"."""
+    response = _transition(
         request,
         pk,
         lambda r: services.help_request_complete(request=r, user=request.user),
         _("Marked as done. Thank you for helping each other!"),
     )
+    if response.status_code == 302:
+        return redirect("board:follow-up", pk=pk)
+    return response
 
 
 @login_required

@@ -296,7 +296,7 @@ FILL = {
     "board:request-accept": lambda s, role: [{"pk": s.requests[0].pk}],
     "board:request-complete": lambda s, role: [{"pk": s.requests[2].pk}],
     "board:request-cancel": lambda s, role: [{"pk": s.requests[0].pk}],
-    "board:follow-up-answer": lambda s, role: [{"pk": s.follow_up.pk}],
+    "board:follow-up": lambda s, role: [{"pk": s.follow_up.request_id}],
     "board:follow-up-link": _follow_up_link,
     "chat:conversation": lambda s, role: [{"pk": c.pk} for c in s.conversations],
     "moderation:block": lambda s, role: [{"user_id": s.users["volunteer"].pk}],

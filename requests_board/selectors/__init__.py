@@ -15,8 +15,10 @@ from requests_board.selectors.matching import (
 )
 from requests_board.selectors.people import (
     categories_list,
+    follow_up_for_request,
     follow_up_of,
     follow_ups_of,
+    follow_ups_waiting,
     notifications_for,
 )
 from requests_board.selectors.requests import (
@@ -35,7 +37,9 @@ __all__ = [
     "Match",
     "MatchPage",
     "categories_list",
+    "follow_up_for_request",
     "follow_up_of",
+    "follow_ups_waiting",
     "follow_ups_of",
     "help_request_exact_visible",
     "help_request_for_viewer",

@@ -66,9 +66,14 @@ def _follow_ups_tell(follow_ups: list[FollowUp]) -> None:
                 subject=_("Did this help? %(title)s") % {"title": request.title},
                 body=_(
                     'One question about "%(title)s": did this help? Click a number, from '
-                    "1 (not at all) to 5 (a lot):\n\n%(links)s\n\nThank you!"
+                    "1 (not at all) to 5 (a lot):\n\n%(links)s\n\nTo add a comment, or "
+                    "to answer in the app: %(page)s\n\nThank you!"
                 )
-                % {"title": request.title, "links": links},
+                % {
+                    "title": request.title,
+                    "links": links,
+                    "page": settings.SITE_URL + reverse("board:follow-up", args=[request.pk]),
+                },
             )
 
 
