@@ -373,7 +373,13 @@ def schema_add_errors(result, generator, request, public):
     # Present only for those allowed to see the exact point.
     for name in ("HelpRequest", "NearbyHelpRequest"):
         required = schemas.get(name, {}).get("required", [])
-        for private in ("location", "meeting_address", "meeting_note"):
+        for private in (
+            "location",
+            "meeting_address",
+            "meeting_note",
+            "addressed_to",
+            "addressed_until",
+        ):
             if private in required:
                 required.remove(private)
     for methods in result.get("paths", {}).values():

@@ -194,6 +194,9 @@ REQUEST_TTL_DAYS = env.int("REQUEST_TTL_DAYS", default=14)
 # without a response; nobody gets more than M notifications a day.
 NOTIFY_WAVE_SIZE = env.int("NOTIFY_WAVE_SIZE", default=5)
 NOTIFY_WAVE_MINUTES = env.int("NOTIFY_WAVE_MINUTES", default=30)
+# How long a request addressed to one volunteer ("Ask Louise") waits for her
+# before it goes to the usual waves.
+DIRECT_REQUEST_MINUTES = env.int("DIRECT_REQUEST_MINUTES", default=120)
 # A message still unread after this long is emailed to its reader (if they
 # allow emails about their requests): they are away from the app.
 CHAT_EMAIL_AFTER_MINUTES = env.int("CHAT_EMAIL_AFTER_MINUTES", default=10)

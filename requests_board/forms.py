@@ -91,6 +91,9 @@ class HelpRequestForm(PinForm):
         ),
     )
 
+    # "Ask Louise": the offer the request goes to first (request_create only).
+    addressed_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
     field_order = [
         "category",
         "needed_on",

@@ -66,6 +66,17 @@ class HelpRequest(models.Model):
         _("part of the day"), max_length=10, choices=PartOfDay.choices, default="", blank=True
     )
     max_distance_m = models.PositiveIntegerField(null=True, blank=True)
+    # "Ask Louise": a request addressed first to one volunteer's offer; the
+    # waves wait until `addressed_until` (DIRECT_REQUEST_MINUTES) unless she
+    # answers or says she cannot before.
+    addressed_to = models.ForeignKey(
+        "VolunteerOffer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_requests",
+    )
+    addressed_until = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     helper = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,6 +184,8 @@ class Notification(models.Model):
         MODERATION = "moderation", _("A moderator acted on something of yours")
         REPORT_OUTCOME = "report_outcome", _("A report you made was reviewed")
         FOLLOW_UP = "follow_up", _("Did this help? One question")
+        DIRECT_REQUEST = "direct_request", _("A neighbour asks you directly")
+        DIRECT_DECLINED = "direct_declined", _("The volunteer you asked cannot this time")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -2,6 +2,7 @@
 points) or, for those selectors allow, geo.points.lat_lng (exact points)."""
 
 import math
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -52,6 +53,13 @@ class HelpRequestSerializer(serializers.Serializer):
     distance_band = serializers.SerializerMethodField()
     walk_minutes = serializers.SerializerMethodField()
     helper = serializers.SerializerMethodField()
+    addressed_to = serializers.SerializerMethodField(
+        help_text="The offer the request was addressed to first; only for its author and "
+        "that volunteer."
+    )
+    addressed_until = serializers.SerializerMethodField(
+        help_text="Until when the waves wait for that volunteer; same audience."
+    )
 
     def _viewer(self):
         return self.context.get("viewer")
@@ -97,11 +105,27 @@ class HelpRequestSerializer(serializers.Serializer):
             return {"id": obj.helper_id, "display_name": obj.helper.display_name}
         return None
 
+    def _addressed_visible(self, obj) -> bool:
+        viewer = self._viewer()
+        if obj.addressed_to_id is None or viewer is None or not viewer.is_authenticated:
+            return False
+        return viewer.pk == obj.author_id or viewer.pk == obj.addressed_to.volunteer_id
+
+    def get_addressed_to(self, obj) -> int | None:
+        return obj.addressed_to_id if self._addressed_visible(obj) else None
+
+    def get_addressed_until(self, obj) -> datetime | None:
+        if not self._addressed_visible(obj):
+            return None
+        return serializers.DateTimeField().to_representation(obj.addressed_until)
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if data["location"] is None:
             for private in ("location", "meeting_address", "meeting_note"):
                 del data[private]
+        if data["addressed_to"] is None:
+            del data["addressed_to"], data["addressed_until"]
         return data
 
 
@@ -167,6 +191,15 @@ class HelpRequestCreateSerializer(StrictSerializer):
     )
     max_distance_m = serializers.IntegerField(
         min_value=100, max_value=3000, required=False, allow_null=True
+    )
+    addressed_to = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="An offer id: the request goes to that volunteer first, and to the usual "
+        "waves if she has not answered within DIRECT_REQUEST_MINUTES. Only an offer the "
+        "caller is shown (GET /offers/nearby) can be asked; otherwise 400 "
+        "(`fields.addressed_to`).",
     )
     publish_anyway = serializers.BooleanField(
         required=False, default=False, help_text=PUBLISH_ANYWAY_HELP

@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/<int:pk>/accept/", views.request_accept, name="request-accept"),
     path("requests/<int:pk>/complete/", views.request_complete, name="request-complete"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request-cancel"),
+    path("requests/<int:pk>/decline/", views.request_decline, name="request-decline"),
     path("requests/<int:pk>/did-it-help/", follow_up_views.follow_up_page, name="follow-up"),
     path("offers/new/", views.offer_create, name="offer-create"),
     path("follow-ups/", follow_up_views.follow_ups, name="follow-ups"),

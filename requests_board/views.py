@@ -6,10 +6,12 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.forms import SERVICE_ERRORS, form_add_service_errors
+from common.ids import as_id
 from geo.maps import map_config
 from geo.points import bbox_around, lat_lng
 from geo.public import public_place
@@ -98,26 +100,71 @@ def _request_form_initial(user) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request):
-    form = HelpRequestForm(request.POST or None, initial=_request_form_initial(request.user))
+    """A request for everyone nearby or, from an offer's "Ask Louise"
+    (`?to=<offer id>`), for that volunteer first."""
+    asked = as_id(request.POST.get("addressed_to") or request.GET.get("to"))
+    offer = selectors.offer_addressable(viewer=request.user, offer_id=asked) if asked else None
+    if asked and offer is None and request.method == "GET":
+        messages.info(
+            request,
+            _(
+                "This volunteer cannot be asked directly now: your request will go to the "
+                "neighbours nearby."
+            ),
+        )
+    initial = _request_form_initial(request.user)
+    if offer is not None:
+        initial["addressed_to"] = offer.pk
+        categories = list(offer.categories.all())
+        if len(categories) == 1:
+            initial["category"] = categories[0]
+    form = HelpRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             help_request = services.help_request_create(
-                author=request.user, **_request_fields(form.cleaned_data)
+                author=request.user,
+                addressed_to=form.cleaned_data["addressed_to"],
+                **_request_fields(form.cleaned_data),
             )
         except SERVICE_ERRORS as exc:
             form_add_service_errors(form, exc)
+            _direct_refused(form)
         else:
-            messages.success(
-                request, _("Your request is published. Neighbours nearby will see it.")
-            )
+            if help_request.addressed_to_id:
+                messages.success(
+                    request,
+                    _("Your request is sent to %(name)s. You will be told when they answer.")
+                    % {"name": offer.volunteer.display_name},
+                )
+            else:
+                messages.success(
+                    request, _("Your request is published. Neighbours nearby will see it.")
+                )
             return redirect("board:request", pk=help_request.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "requests_board/request_form.html",
-        {"form": form, "map_config": map_config(request), "editing": False},
+        {
+            "form": form,
+            "map_config": map_config(request),
+            "editing": False,
+            "direct_offer": offer,
+            "direct_wait": services.direct_wait_words() if offer else "",
+        },
         status=status,
     )
+
+
+def _direct_refused(form) -> None:
+    """The volunteer can no longer be asked (she withdrew her offer, say):
+    said at the top of the form, and sending again asks everyone nearby."""
+    refused = form.errors.pop("addressed_to", None)
+    if refused:
+        for message in refused:
+            form.add_error(None, message)
+        form.data = form.data.copy()
+        form.data["addressed_to"] = ""
 
 
 @login_required
@@ -201,6 +248,7 @@ def _render_detail(request, help_request: HelpRequest, *, response_form, status=
         "map_config": map_config(request),
         "response_form": response_form,
     }
+    context["direct"] = _direct_state(viewer, help_request)
     # What the apps above add (chat: {volunteer id: conversation id}).
     conversation_ids = {}
     if viewer is not None:
@@ -227,6 +275,38 @@ def _render_detail(request, help_request: HelpRequest, *, response_form, status=
             f"{context['exact']['lat']}%2C{context['exact']['lng']}"
         )
     return render(request, "requests_board/request_detail.html", context, status=status)
+
+
+def _direct_state(viewer, help_request: HelpRequest) -> dict | None:
+    """A request still waiting for the one volunteer it was addressed to, as
+    its author and that volunteer see it; None for anyone else."""
+    offer = help_request.addressed_to
+    waiting = (
+        offer is not None
+        and viewer is not None
+        and help_request.status == HelpRequest.Status.OPEN
+        and help_request.addressed_until is not None
+        and help_request.addressed_until > timezone.now()
+    )
+    if not waiting or viewer.pk not in (help_request.author_id, offer.volunteer_id):
+        return None
+    return {
+        "name": offer.volunteer.display_name,
+        "until": help_request.addressed_until,
+        "to_me": viewer.pk == offer.volunteer_id,
+    }
+
+
+@login_required
+@require_POST
+def request_decline(request, pk):
+    """The volunteer asked first cannot this time: everyone nearby is asked."""
+    return _transition(
+        request,
+        pk,
+        lambda r: services.help_request_decline(request=r, user=request.user),
+        _("Thank you for saying so. Other neighbours nearby are asked now."),
+    )
 
 
 @login_required

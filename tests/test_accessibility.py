@@ -179,7 +179,7 @@ LOAD_JS = """async ([url, html, status]) => {
 @dataclass
 class Scene:
     users: dict
-    requests: list  # Alice's: responded to, fresh, matched, done
+    requests: list  # Alice's: responded to, fresh (asked to Bruno first), matched, done
     offer: object
     message: object
     conversations: list
@@ -210,18 +210,19 @@ def scene(db):
     )
     call_command("moderator", "add", modo.email, "--zone", "Paris 11")
 
-    def ask(title, description=""):
+    def ask(title, description="", **extra):
         return services.help_request_create(
             author=alice,
             title=title,
             description=description,
             category=groceries,
             location=Point(2.3701, 48.8601, srid=4326),
+            **extra,
         )
 
     responded = ask("Courses au marché", "Du lait et des légumes.\nMerci !")
     services.help_request_respond(request=responded, volunteer=bruno, message="Je peux à 10 h")
-    fresh = ask("Porter un colis")
+    fresh = ask("Porter un colis", addressed_to=offer.pk)  # "Ask Bruno"
     matched = ask("Pharmacie")
     services.help_request_respond(request=matched, volunteer=chloe, message="J'y vais")
     services.help_request_accept(request=matched, requester=alice, helper_id=chloe.pk)
@@ -296,6 +297,7 @@ FILL = {
     "board:request-accept": lambda s, role: [{"pk": s.requests[0].pk}],
     "board:request-complete": lambda s, role: [{"pk": s.requests[2].pk}],
     "board:request-cancel": lambda s, role: [{"pk": s.requests[0].pk}],
+    "board:request-decline": lambda s, role: [{"pk": s.requests[1].pk}],
     "board:follow-up": lambda s, role: [{"pk": s.follow_up.request_id}],
     "board:follow-up-link": _follow_up_link,
     "chat:conversation": lambda s, role: [{"pk": c.pk} for c in s.conversations],

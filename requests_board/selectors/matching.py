@@ -152,17 +152,32 @@ def help_requests_nearby(
     return MatchPage(results=matches, page=page, has_next=has_next)
 
 
-def offers_nearby(*, viewer, page: int = 1, category: str | None = None) -> MatchPage:
-    """Active offers of volunteers who would walk to the viewer's home."""
-    _require_home(viewer)
-    qs = (
+def _offers_for(viewer):
+    """The offers the viewer may see and ask: active, not theirs, nobody
+    blocked, of volunteers who would walk to the viewer's (public) home."""
+    return (
         offers_public()
         .exclude(volunteer=viewer)
         .exclude(volunteer_id__in=blocked_user_ids(viewer) or [0])
-        .select_related("volunteer")
-        .prefetch_related("categories")
+        .filter(location__distance_lte=(viewer.home_public, F("radius_m")))
     )
-    qs = qs.filter(location__distance_lte=(viewer.home_public, F("radius_m")))
+
+
+def offer_addressable(*, viewer, offer_id) -> VolunteerOffer | None:
+    """The offer a request may be addressed to ("Ask Louise"): one of those
+    the viewer is shown, of a volunteer free to help; otherwise None."""
+    if viewer.home_public is None or not isinstance(offer_id, int) or isinstance(offer_id, bool):
+        return None
+    offer = _offers_for(viewer).filter(pk=offer_id).select_related("volunteer").first()
+    if offer is None or offer.volunteer.is_restricted:
+        return None
+    return offer
+
+
+def offers_nearby(*, viewer, page: int = 1, category: str | None = None) -> MatchPage:
+    """Active offers of volunteers who would walk to the viewer's home."""
+    _require_home(viewer)
+    qs = _offers_for(viewer).select_related("volunteer").prefetch_related("categories")
     if category:
         qs = qs.filter(categories__slug=category)
     rows, has_next = _page_within(qs, viewer.home, viewer.walk_radius_m, page)

@@ -14,7 +14,9 @@ def help_request_for_viewer(*, viewer, request_id: int) -> HelpRequest:
     ones for their author, helper and responders. Missing and forbidden look
     the same (Http404)."""
     request = (
-        HelpRequest.objects.select_related("category", "author", "helper")
+        HelpRequest.objects.select_related(
+            "category", "author", "helper", "addressed_to__volunteer"
+        )
         .filter(pk=request_id)
         .first()
     )

@@ -4,6 +4,7 @@ public sees of a post (and the map's counts) changes in
 requests_board.visibility only. Views, the API and other apps import the
 names below from here."""
 
+from requests_board.services.direct import direct_wait_words
 from requests_board.services.follow_ups import (
     follow_up_answer,
     follow_up_from_token,
@@ -23,6 +24,7 @@ from requests_board.services.requests import (
     help_request_cancel,
     help_request_complete,
     help_request_create,
+    help_request_decline,
     help_request_update,
     help_requests_expire,
 )
@@ -30,6 +32,7 @@ from requests_board.services.responses import help_request_respond
 
 __all__ = [
     "TransitionError",
+    "direct_wait_words",
     "follow_up_answer",
     "follow_up_from_token",
     "follow_up_link",
@@ -39,6 +42,7 @@ __all__ = [
     "help_request_cancel",
     "help_request_complete",
     "help_request_create",
+    "help_request_decline",
     "help_request_respond",
     "help_request_update",
     "help_requests_expire",

@@ -85,7 +85,8 @@ def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
         return 0, False
     told = set(
         Notification.objects.filter(
-            request=request, kind=Notification.Kind.NEW_REQUEST
+            request=request,
+            kind__in=[Notification.Kind.NEW_REQUEST, Notification.Kind.DIRECT_REQUEST],
         ).values_list("user_id", flat=True)
     )
     since = timezone.now() - timedelta(days=1)
@@ -138,6 +139,13 @@ def _email_new_request_words(request: HelpRequest, user) -> EmailMessage:
 def notify_wave(request_id: int) -> int:
     """Notifies the next wave of volunteers for a request; schedules the one
     after if nobody has responded by then. Returns how many were notified."""
+    waiting = (
+        HelpRequest.objects.filter(pk=request_id).values_list("addressed_until", flat=True).first()
+    )
+    if waiting and waiting > timezone.now():
+        # Addressed to one volunteer, who still has time: the waves wait.
+        notify_wave.using(run_after=waiting).enqueue(request_id)
+        return 0
     notified, more = request_notify_wave(request_id=request_id)
     if more:
         notify_wave.using(

@@ -28,6 +28,11 @@ from requests_board.models import (
     Response,
     Urgency,
 )
+from requests_board.services.direct import (
+    direct_ask_tell,
+    direct_deadline,
+    direct_offer_check,
+)
 from requests_board.services.follow_ups import follow_ups_ask
 from requests_board.services.notifications import (
     email_person,
@@ -152,12 +157,15 @@ def help_request_create(
     part_of_day: str = "",
     meeting_note: str = "",
     max_distance_m: int | None = None,
+    addressed_to: int | None = None,
     publish_anyway: bool = False,
 ) -> HelpRequest:
     """Publishes a request. Text that seems to hold a phone number, an email
     or an address is refused with a warning unless `publish_anyway`; then it
     is published and flagged to moderators. A request for a day
-    (`needed_on`) is of no use after it unless `needed_by` says otherwise."""
+    (`needed_on`) is of no use after it unless `needed_by` says otherwise.
+    A request `addressed_to` an offer goes to that volunteer first: the
+    waves wait DIRECT_REQUEST_MINUTES for her."""
     restriction_check(author)
     needed_by = needed_by or needed_on
     errors = _validate_request_fields(
@@ -169,6 +177,12 @@ def help_request_create(
         meeting_note=meeting_note,
         max_distance_m=max_distance_m,
     )
+    offer = None
+    if addressed_to is not None:
+        try:
+            offer = direct_offer_check(author=author, offer_id=addressed_to)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     found = personal_data_check(
@@ -189,6 +203,8 @@ def help_request_create(
         meeting_note=meeting_note.strip(),
         max_distance_m=max_distance_m,
         expires_at=_expiry(needed_by),
+        addressed_to=offer,
+        addressed_until=direct_deadline() if offer else None,
     )
     request.public_location = public_point(location, identity=f"request:{request.pk}")
     request.zone = zone_for_point(location)
@@ -196,7 +212,12 @@ def help_request_create(
     visibility.post_sync(request)
     if found:
         published_anyway.send(sender=None, target_type="request", target_id=request.pk, found=found)
-    transaction.on_commit(lambda: notify_wave.enqueue(request.pk))
+    if offer:
+        direct_ask_tell(request)
+        waves = notify_wave.using(run_after=request.addressed_until)
+    else:
+        waves = notify_wave
+    transaction.on_commit(lambda: waves.enqueue(request.pk))
     transaction.on_commit(lambda: meeting_address_find.enqueue(request.pk))
     return request
 
@@ -308,6 +329,45 @@ def _email_accepted(request: HelpRequest, helper) -> None:
             )
             % {**names, "url": request_url(request)},
         )
+
+
+@transaction.atomic
+def help_request_decline(*, request: HelpRequest, user) -> HelpRequest:
+    """The volunteer asked first says she cannot this time: the request goes
+    to the usual waves at once, and its author is told."""
+    request = _locked(request)
+    offer = request.addressed_to
+    if offer is None or offer.volunteer_id != user.pk:
+        raise TransitionError(_("This request was not addressed to you."), code="not_addressed")
+    if request.status != Status.OPEN or request.expires_at <= timezone.now():
+        raise TransitionError(_("This request is no longer open."))
+    now = timezone.now()
+    if request.addressed_until is None or request.addressed_until <= now:
+        raise TransitionError(
+            _("Other neighbours have already been asked: no need to answer."),
+            code="already_widened",
+        )
+    if request.responses.filter(volunteer_id=user.pk).exists():
+        raise TransitionError(_("You have already offered to help with this request."))
+    request.addressed_until = now
+    request.save(update_fields=["addressed_until"])
+    notification_send(
+        user_ids=[request.author_id], kind=Notification.Kind.DIRECT_DECLINED, request=request
+    )
+    if request.author.email_my_requests:
+        with in_language_of(request.author):
+            names = {"name": user.display_name, "title": request.title}
+            email_person(
+                user=request.author,
+                subject=_("%(name)s cannot help this time: %(title)s") % names,
+                body=_(
+                    "%(name)s cannot help this time with “%(title)s”. Other neighbours "
+                    "nearby are being asked now: %(url)s"
+                )
+                % {**names, "url": request_url(request)},
+            )
+    transaction.on_commit(lambda: notify_wave.enqueue(request.pk))
+    return request
 
 
 @transaction.atomic

@@ -42,8 +42,9 @@ SEMANTIC_400 = {
     "GET /api/v1/offers/nearby": {"home"},
     # A date in the past (or a last day before the day); text that looks
     # like a phone number, an email or an address without publish_anyway
-    # (error "personal_data").
-    "POST /api/v1/requests": {"needed_by", "needed_on", "error:personal_data"},
+    # (error "personal_data"); an `addressed_to` offer the caller is not
+    # shown (another's, too far, withdrawn, blocked, or none).
+    "POST /api/v1/requests": {"needed_by", "needed_on", "addressed_to", "error:personal_data"},
     # No home (offers start from it; the service names no field), or text
     # that looks like personal data without publish_anyway.
     "POST /api/v1/offers": {"non_field_errors", "error:personal_data"},

@@ -20,7 +20,10 @@ def test_a_moderator_works_the_queue(conversation, moderators, asgi_server, brow
 
     a = browser_login(browser, base, alice)
     a.goto(f"/conversations/{conversation.pk}/")
-    a.locator(f'li[data-id="{message.pk}"] .report-link').click()
+    # Report sits in the message's "…" menu.
+    bubble = a.locator(f'li[data-id="{message.pk}"]')
+    bubble.locator("summary", has_text="More for this message").click()
+    bubble.get_by_role("link", name="Report this message").click()
     assert_accessible(a)
     a.get_by_label("Harassment or insults").check()
     a.get_by_label("Details (optional)").fill("He keeps asking for my address.")
