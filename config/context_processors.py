@@ -17,6 +17,10 @@ def notify_labels(request):
             "moderation": _("A moderator acted on something of yours: see why."),
             "report_outcome": _("A report you made was reviewed."),
             "follow_up": _("Did this help? One question in My requests."),
+            "direct_request": _("A neighbour asks you directly: see the home page."),
+            "direct_declined": _(
+                "The volunteer you asked cannot this time: other neighbours are asked."
+            ),
             "generic": _("Something new for you."),
         }
     }

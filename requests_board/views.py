@@ -51,6 +51,7 @@ def home(request):
     if user.is_authenticated:
         context["waiting_offers"] = selectors.offers_of_help_waiting(author=user)
         context["questions"] = selectors.follow_ups_waiting(user=user)
+        context["asked_to_me"] = selectors.direct_asks_waiting(volunteer=user)
     if user.is_authenticated and user.home is not None:
         page = selectors.help_requests_nearby(
             viewer=user,
@@ -290,6 +291,8 @@ def _direct_state(viewer, help_request: HelpRequest) -> dict | None:
     )
     if not waiting or viewer.pk not in (help_request.author_id, offer.volunteer_id):
         return None
+    if help_request.responses.filter(volunteer_id=offer.volunteer_id).exists():
+        return None  # she answered: nothing waits any more
     return {
         "name": offer.volunteer.display_name,
         "until": help_request.addressed_until,

@@ -24,9 +24,10 @@ from playwright.sync_api import expect
 
 from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory, User
-from requests_board.models import HelpRequest
+from requests_board import services
+from requests_board.models import FollowUp, HelpRequest
 from tests.conftest import assert_accessible, browser_login, tile_stand_in
-from tests.factories import UserFactory, resident_at
+from tests.factories import PASSWORD, UserFactory, resident_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -274,3 +275,109 @@ def test_the_language_switch_keeps_the_page(browser, asgi_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
     user.refresh_from_db()
     assert user.language == "en"  # emails follow
+
+
+def phone_for(browser, asgi_server, user):
+    """A French phone, signed in as `user` through the login form."""
+    context = browser.new_context(
+        locale="fr-FR",
+        base_url=f"http://{asgi_server}",
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile("/accounts/login/"))
+    return page
+
+
+def test_the_whole_loop_asked_to_karim_told_chat_accept_done_did_it_help(
+    browser, asgi_server, server_mail
+):
+    """Mme Dupont asks Karim directly from his offer; he is told and answers;
+    she is told, they chat, she accepts him, he sees where to meet, she marks
+    it done and says it helped. On phones, in French, with no dead end."""
+    categories_ensure(HelpCategory)
+    groceries = HelpCategory.objects.get(slug="groceries")
+    dupont = resident_at(48.8600, 2.3700, display_name="Mme Dupont", language="fr")
+    karim = resident_at(48.8640, 2.3702, display_name="Karim", language="fr")
+    services.offer_create(volunteer=karim, categories=[groceries], availability="Le matin")
+    d = phone_for(browser, asgi_server, dupont)
+    k = phone_for(browser, asgi_server, karim)
+    taps = 0
+
+    # She asks Karim, from his offer on the home page.
+    d.goto("/")
+    d.get_by_role("link", name="Demander à Karim").click()
+    taps += 1
+    expect(d.locator("#direct-notice")).to_contain_text("Votre demande va d’abord à Karim")
+    no_sideways_scroll(d)
+    day, day_name = day_in(2, "fr")
+    d.get_by_label(day_name, exact=True).click()
+    d.get_by_role("button", name="Envoyer ma demande à Karim").click()
+    taps += 2
+    expect(d.locator(".messages")).to_contain_text("Votre demande est envoyée à Karim")
+    expect(d.locator("#direct-waiting")).to_contain_text("Vous avez demandé d’abord à Karim")
+    request = HelpRequest.objects.get(author=dupont)
+    assert request.addressed_to.volunteer == karim and request.title == "Courses"
+
+    # Karim is told (home page, email) and answers, which opens the conversation.
+    assert f"/requests/{request.pk}/" in emailed(server_mail, karim.email, r"vous le demande")
+    k.goto("/")
+    k.get_by_role("link", name=re.compile("Mme Dupont vous demande")).click()
+    expect(k.get_by_role("heading", name="Mme Dupont vous le demande en premier")).to_be_visible()
+    assert_accessible(k)
+    k.locator("#id_message").fill("Je passe à 10 h, ça vous va ?")
+    k.get_by_role("button", name="Je peux aider").click()
+    expect(k.locator(".messages")).to_be_visible()
+
+    # She comes back: told on the home page; the chat from the request.
+    d.goto("/")
+    d.get_by_role("link", name=re.compile("Karim propose son aide")).click()
+    expect(d.locator("#direct-waiting")).to_have_count(0)  # he answered: nothing waits
+    d.get_by_role("link", name="Discuter avec Karim").click()
+    taps += 2
+    expect(d.locator("#chat-form")).to_have_attribute("data-live", "1")
+    expect(d.locator(".bubble.theirs").first).to_contain_text("Je passe à 10 h")
+    k.get_by_role("link", name="Discuter avec Mme Dupont").click()
+    expect(k.locator("#chat-form")).to_have_attribute("data-live", "1")
+    d.locator("#chat-body").fill("Oui, merci beaucoup")
+    d.get_by_role("button", name="Envoyer").click()
+    taps += 1
+    expect(k.locator(".bubble.theirs").last).to_contain_text("Oui, merci beaucoup")
+    no_sideways_scroll(d)
+    assert_accessible(d)
+
+    # She accepts him, asked once more first.
+    d.get_by_role("link", name="Courses").click()
+    d.get_by_role("link", name="Accepter l'aide de Karim").click()
+    d.get_by_role("button", name="Oui, accepter Karim").click()
+    taps += 3
+    expect(d.locator(".status")).to_contain_text("Prise en charge")
+    k.goto(f"/requests/{request.pk}/")
+    expect(k.get_by_role("heading", name="Point de rendez-vous")).to_be_visible()
+    expect(k.get_by_role("link", name="Itinéraire à pied")).to_be_visible()
+
+    # Done, and straight to the one question; the answer she chose is marked.
+    d.get_by_role("button", name="Marquer comme terminée").click()
+    taps += 1
+    expect(d.get_by_role("heading", level=1)).to_have_text("Cela vous a-t-il aidé ?")
+    no_sideways_scroll(d)
+    assert_accessible(d)
+    d.get_by_label("5, beaucoup", exact=True).click()
+    d.get_by_role("button", name="Envoyer").click()
+    taps += 2
+    expect(d.locator("#answer-given")).to_contain_text("Votre réponse : 5 sur 5.")
+    expect(d.get_by_label("5, beaucoup", exact=True)).to_be_checked()
+    assert FollowUp.objects.get(request=request, user=dupont).score == 5
+    print(f"\nthe whole loop, Mme Dupont's side (phone, fr): {taps} taps, 1 typed field")
+
+    # Karim is asked too, from his home page.
+    k.goto("/")
+    k.get_by_role("link", name="Une question sur « Courses »").click()
+    expect(k.get_by_role("heading", level=1)).to_have_text("Cela vous a-t-il aidé ?")

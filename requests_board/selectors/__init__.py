@@ -23,6 +23,7 @@ from requests_board.selectors.people import (
     notifications_for,
 )
 from requests_board.selectors.requests import (
+    direct_asks_waiting,
     help_request_exact_visible,
     help_request_for_viewer,
     help_request_view_distance,
@@ -34,6 +35,7 @@ from requests_board.selectors.requests import (
 )
 
 __all__ = [
+    "direct_asks_waiting",
     "PAGE_SIZE",
     "Match",
     "MatchPage",

@@ -80,6 +80,23 @@ def offers_of_help_waiting(*, author, limit: int = 5) -> list[Response]:
     )
 
 
+def direct_asks_waiting(*, volunteer, limit: int = 5) -> list[HelpRequest]:
+    """The requests addressed to the volunteer ("Ask Louise") that still wait
+    for her answer: what her home page tells her when she comes back."""
+    return list(
+        HelpRequest.objects.filter(
+            addressed_to__volunteer=volunteer,
+            status=HelpRequest.Status.OPEN,
+            hidden=False,
+            addressed_until__gt=timezone.now(),
+        )
+        .exclude(responses__volunteer=volunteer)
+        .exclude(author_id__in=blocked_user_ids(volunteer))
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
 def response_distance(*, request: HelpRequest, volunteer) -> Band | None:
     """How far a responder lives, as a band: request's exact point to their public home."""
     if volunteer.home_public is None:

@@ -116,6 +116,8 @@ def test_her_answer_opens_the_conversation_and_stops_the_waves(
 ):
     request = _ask(requester, category, louise.offers.get().pk)
     client.force_login(louise)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f'href="/requests/{request.pk}/"' in home and "Alice vous demande" in home
     page = client.get(f"/requests/{request.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Alice vous le demande en premier" in page and "Je ne peux pas cette fois" in page
 
@@ -123,6 +125,10 @@ def test_her_answer_opens_the_conversation_and_stops_the_waves(
         answered = client.post(f"/requests/{request.pk}/respond/", {"message": "Jeudi 10 h ?"})
     assert answered.status_code == 302
     assert Conversation.objects.filter(request=request).count() == 1
+    assert "Alice vous demande" not in client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    client.force_login(requester)
+    detail = client.get(f"/requests/{request.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Vous avez demandé d’abord" not in detail  # she answered: nothing waits
     HelpRequest.objects.filter(pk=request.pk).update(addressed_until=timezone.now())
     assert notify_wave.call(request.pk) == 0
     assert _told("new_request") == set()
