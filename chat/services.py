@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chat.models import Conversation, Message, ReadState
 from chat.selectors import (
@@ -27,7 +28,7 @@ from common.ids import MAX_ID, as_id
 from common.text import texts_check
 from neighbors.models import User
 from realtime.events import publish, publish_many
-from requests_board.services.notifications import email_person, in_language_of
+from requests_board.services.notifications import email_in_their_language
 from safety.limits import limit_take, new_accounts
 from safety.sanctions import Restricted, restricted_among
 
@@ -357,14 +358,13 @@ def messages_unread_email(*, now=None) -> int:
 
 
 def _email_message_waiting(reader, sender, conversation: Conversation) -> None:
-    with in_language_of(reader):
-        names = {"name": sender.display_name, "title": conversation.request.title}
-        url = settings.SITE_URL + reverse("chat:conversation", args=[conversation.pk])
-        email_person(
-            user=reader,
-            subject=_("%(name)s wrote to you: %(title)s") % names,
-            body=_(
-                "%(name)s sent you a message about “%(title)s”. Read it and answer here: %(url)s"
-            )
-            % {**names, "url": url},
-        )
+    email_in_their_language(
+        user=reader,
+        subject=gettext_lazy("%(name)s wrote to you: %(title)s"),
+        body=gettext_lazy(
+            "%(name)s sent you a message about “%(title)s”. Read it and answer here: %(url)s"
+        ),
+        name=sender.display_name,
+        title=conversation.request.title,
+        url=settings.SITE_URL + reverse("chat:conversation", args=[conversation.pk]),
+    )

@@ -181,6 +181,13 @@ class HelpRequestCancelView(_TransitionView):
     transition = services.help_request_cancel
 
 
+class HelpRequestDeclineView(_TransitionView):
+    """The volunteer a request was addressed to cannot this time: it goes to
+    the usual waves at once (409 for anyone else, or once they started)."""
+
+    transition = services.help_request_decline
+
+
 class OfferListView(APIView):
     @extend_schema(request=OfferCreateSerializer, responses={201: OfferSerializer})
     def post(self, request):

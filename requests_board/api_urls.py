@@ -23,6 +23,11 @@ urlpatterns = [
     path(
         "requests/<int:pk>/cancel", api.HelpRequestCancelView.as_view(), name="api-request-cancel"
     ),
+    path(
+        "requests/<int:pk>/decline",
+        api.HelpRequestDeclineView.as_view(),
+        name="api-request-decline",
+    ),
     path("offers", api.OfferListView.as_view(), name="api-offers"),
     path("offers/nearby", api.OfferNearbyView.as_view(), name="api-offers-nearby"),
     path("map", api.MapView.as_view(), name="api-map"),

@@ -321,11 +321,14 @@ def assert_accessible(page):
     assert not serious, serious
 
 
-def browser_login(browser, base_url: str, user, *, locale: str = "en-GB", timeout_ms: int = 10_000):
-    """A new browser context signed in as `user` through the login form."""
+def browser_login(
+    browser, base_url: str, user, *, locale: str = "en-GB", timeout_ms: int = 10_000, **context
+):
+    """A new browser context signed in as `user` through the login form;
+    `context` adds options of the context (a phone's viewport, say)."""
     from playwright.sync_api import expect
 
-    page = browser.new_context(locale=locale, base_url=base_url).new_page()
+    page = browser.new_context(locale=locale, base_url=base_url, **context).new_page()
     page.set_default_timeout(timeout_ms)
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(user.email)

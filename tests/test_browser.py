@@ -27,7 +27,7 @@ from neighbors.models import HelpCategory, User
 from requests_board import services
 from requests_board.models import FollowUp, HelpRequest
 from tests.conftest import assert_accessible, browser_login, tile_stand_in
-from tests.factories import PASSWORD, UserFactory, resident_at
+from tests.factories import UserFactory, resident_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -278,22 +278,16 @@ def test_the_language_switch_keeps_the_page(browser, asgi_server):
 
 
 def phone_for(browser, asgi_server, user):
-    """A French phone, signed in as `user` through the login form."""
-    context = browser.new_context(
+    """A French phone, signed in as `user`."""
+    return browser_login(
+        browser,
+        f"http://{asgi_server}",
+        user,
         locale="fr-FR",
-        base_url=f"http://{asgi_server}",
         viewport=PHONE,
         is_mobile=True,
         has_touch=True,
     )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile("/accounts/login/"))
-    return page
 
 
 def test_the_whole_loop_asked_to_karim_told_chat_accept_done_did_it_help(
@@ -328,6 +322,10 @@ def test_the_whole_loop_asked_to_karim_told_chat_accept_done_did_it_help(
 
     # Karim is told (home page, email) and answers, which opens the conversation.
     assert f"/requests/{request.pk}/" in emailed(server_mail, karim.email, r"vous le demande")
+    k.goto("/near-me/")  # where volunteers look: the results on the first screen
+    first = k.locator("ul.items > li").first
+    expect(first).to_contain_text("Courses")
+    assert first.bounding_box()["y"] < PHONE["height"] - 100
     k.goto("/")
     k.get_by_role("link", name=re.compile("Mme Dupont vous demande")).click()
     expect(k.get_by_role("heading", name="Mme Dupont vous le demande en premier")).to_be_visible()

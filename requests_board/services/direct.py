@@ -8,12 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from requests_board.models import HelpRequest, Notification, VolunteerOffer
 from requests_board.selectors.matching import offer_addressable
 from requests_board.services.notifications import (
-    email_person,
+    email_in_their_language,
     in_language_of,
     notification_send,
     request_url,
@@ -53,17 +53,20 @@ def direct_ask_tell(request: HelpRequest) -> None:
     if not (volunteer.email_my_requests or volunteer.email_notifications):
         return
     with in_language_of(volunteer):
-        names = {"name": request.author.display_name, "title": request.title}
-        email_person(
-            user=volunteer,
-            subject=_("%(name)s asks you for help: %(title)s") % names,
-            body=_(
-                "%(name)s saw your offer of help and asks you first: “%(title)s”.\n\n"
-                "Answer here, or say that you cannot this time: %(url)s\n\n"
-                "If you do not answer within %(hours)s, other neighbours nearby are asked."
-            )
-            % {**names, "url": request_url(request), "hours": direct_wait_words()},
-        )
+        wait = direct_wait_words()
+    email_in_their_language(
+        user=volunteer,
+        subject=gettext_lazy("%(name)s asks you for help: %(title)s"),
+        body=gettext_lazy(
+            "%(name)s saw your offer of help and asks you first: “%(title)s”.\n\n"
+            "Answer here, or say that you cannot this time: %(url)s\n\n"
+            "If you do not answer within %(hours)s, other neighbours nearby are asked."
+        ),
+        name=request.author.display_name,
+        title=request.title,
+        url=request_url(request),
+        hours=wait,
+    )
 
 
 def direct_wait_words() -> str:

@@ -59,6 +59,14 @@ def email_message(*, user, subject: str, body: str) -> EmailMessage:
     )
 
 
+def email_in_their_language(*, user, subject, body, **words) -> None:
+    """One notification email to `user` in their language: `subject` and
+    `body` are lazy translations (gettext_lazy), filled with `words` once
+    that language is on."""
+    with in_language_of(user):
+        email_person(user=user, subject=str(subject) % words, body=str(body) % words)
+
+
 def email_person(*, user, subject: str, body: str) -> None:
     """A notification email, sent once the transaction commits."""
     message = email_message(user=user, subject=subject, body=body)

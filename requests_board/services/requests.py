@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from common.text import texts_check
@@ -35,8 +36,7 @@ from requests_board.services.direct import (
 )
 from requests_board.services.follow_ups import follow_ups_ask
 from requests_board.services.notifications import (
-    email_person,
-    in_language_of,
+    email_in_their_language,
     notification_send,
     notify_wave,
     request_url,
@@ -318,17 +318,17 @@ def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> H
 
 
 def _email_accepted(request: HelpRequest, helper) -> None:
-    with in_language_of(helper):
-        names = {"name": request.author.display_name, "title": request.title}
-        email_person(
-            user=helper,
-            subject=_("%(name)s accepted your help: %(title)s") % names,
-            body=_(
-                "%(name)s accepted your offer of help with “%(title)s”. The meeting "
-                "place and your conversation are here: %(url)s"
-            )
-            % {**names, "url": request_url(request)},
-        )
+    email_in_their_language(
+        user=helper,
+        subject=gettext_lazy("%(name)s accepted your help: %(title)s"),
+        body=gettext_lazy(
+            "%(name)s accepted your offer of help with “%(title)s”. The meeting "
+            "place and your conversation are here: %(url)s"
+        ),
+        name=request.author.display_name,
+        title=request.title,
+        url=request_url(request),
+    )
 
 
 @transaction.atomic
@@ -355,17 +355,17 @@ def help_request_decline(*, request: HelpRequest, user) -> HelpRequest:
         user_ids=[request.author_id], kind=Notification.Kind.DIRECT_DECLINED, request=request
     )
     if request.author.email_my_requests:
-        with in_language_of(request.author):
-            names = {"name": user.display_name, "title": request.title}
-            email_person(
-                user=request.author,
-                subject=_("%(name)s cannot help this time: %(title)s") % names,
-                body=_(
-                    "%(name)s cannot help this time with “%(title)s”. Other neighbours "
-                    "nearby are being asked now: %(url)s"
-                )
-                % {**names, "url": request_url(request)},
-            )
+        email_in_their_language(
+            user=request.author,
+            subject=gettext_lazy("%(name)s cannot help this time: %(title)s"),
+            body=gettext_lazy(
+                "%(name)s cannot help this time with “%(title)s”. Other neighbours "
+                "nearby are being asked now: %(url)s"
+            ),
+            name=user.display_name,
+            title=request.title,
+            url=request_url(request),
+        )
     transaction.on_commit(lambda: notify_wave.enqueue(request.pk))
     return request
 

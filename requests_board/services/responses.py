@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.text import texts_check
 from requests_board.models import (
@@ -13,8 +14,7 @@ from requests_board.models import (
     Response,
 )
 from requests_board.services.notifications import (
-    email_person,
-    in_language_of,
+    email_in_their_language,
     notification_send,
     request_url,
 )
@@ -76,14 +76,14 @@ def _response_create(*, request: HelpRequest, volunteer, message: str) -> Respon
 
 
 def _email_response(request, volunteer) -> None:
-    with in_language_of(request.author):
-        names = {"name": volunteer.display_name, "title": request.title}
-        email_person(
-            user=request.author,
-            subject=_("%(name)s offers to help: %(title)s") % names,
-            body=_(
-                "%(name)s offers to help with your request “%(title)s”.\n\n"
-                "Read their message, answer them and accept their help here: %(url)s"
-            )
-            % {**names, "url": request_url(request)},
-        )
+    email_in_their_language(
+        user=request.author,
+        subject=gettext_lazy("%(name)s offers to help: %(title)s"),
+        body=gettext_lazy(
+            "%(name)s offers to help with your request “%(title)s”.\n\n"
+            "Read their message, answer them and accept their help here: %(url)s"
+        ),
+        name=volunteer.display_name,
+        title=request.title,
+        url=request_url(request),
+    )

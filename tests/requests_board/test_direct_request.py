@@ -220,6 +220,12 @@ def test_only_the_two_of_them_see_who_was_asked(
     page = client.get(f"/requests/{data['id']}/").content.decode()
     assert "Louise" not in page
 
+    # Declining through the API: hers only, once.
+    assert api_for(others[0]).post(f"{url}/decline").status_code == 409
+    assert api_for(louise).post(f"{url}/decline").status_code == 200
+    assert api_for(louise).post(f"{url}/decline").json()["error"] == "already_widened"
+    assert Notification.objects.filter(kind="direct_declined", user=requester).count() == 1
+
 
 def test_an_offer_withdrawn_meanwhile_is_said_at_the_top_and_sending_again_asks_everyone(
     client, requester, category, louise
