@@ -16,6 +16,8 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: setup
 	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
+	@# A development VAPID key pair for Web Push, made once (var/vapid.pem).
+	DJANGO_DEBUG=1 $(MANAGE) vapid_keys --write
 	@echo "Entraide on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	DJANGO_DEBUG=1 HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/serve
 

@@ -6,6 +6,7 @@ the user's channel-layer group (realtime.events.publish)."""
 
 import logging
 
+from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -17,6 +18,7 @@ from chat.writer import writer
 from common.ids import as_id
 from common.json_input import JSONInputError, json_loads
 from realtime.events import publish_now, user_group
+from realtime.presence import presence_set
 
 MAX_FRAME_BYTES = 64 * 1024
 SYNC_LIMIT = 500
@@ -50,6 +52,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            if getattr(self, "present_in", None) is not None:
+                await sync_to_async(presence_set)(self.user.pk, self.channel_name, None)
 
     async def receive(self, text_data=None, bytes_data=None):
         if bytes_data is not None or text_data is None:
@@ -150,6 +154,18 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             [other], "chat.typing", {"conversation": conversation_id, "user": self.user.pk}
         )
 
+    async def on_presence(self, content):
+        """The conversation on screen on this connection (null: none). One
+        that is not the user's is refused like any other frame about it."""
+        conversation_id = content.get("conversation")
+        if conversation_id is not None:
+            conversation = await database_sync_to_async(selectors.conversation_for_participant)(
+                user=self.user, conversation_id=conversation_id
+            )
+            conversation_id = conversation.pk
+        self.present_in = conversation_id
+        await sync_to_async(presence_set)(self.user.pk, self.channel_name, conversation_id)
+
     async def on_sync(self, content):
         after = content.get("after", 0)
         if isinstance(after, bool) or not isinstance(after, int) or (after and not as_id(after)):
@@ -173,6 +189,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         "message.read": on_message_read,
         "typing": on_typing,
         "sync": on_sync,
+        "presence": on_presence,
     }
 
     # --- events from the channel layer ---------------------------------------

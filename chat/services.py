@@ -26,8 +26,12 @@ from chat.selectors import (
 )
 from common.ids import MAX_ID, as_id
 from common.text import texts_check
+from neighbors import notify
 from neighbors.models import User
+from push.models import PushSubscription
+from push.services import lock_screen, push_to
 from realtime.events import publish, publish_many
+from realtime.presence import on_screen
 from requests_board.services.notifications import email_in_their_language
 from safety.limits import limit_take, new_accounts
 from safety.sanctions import Restricted, restricted_among
@@ -209,6 +213,7 @@ def _messages_store(batch: list[Outgoing]) -> list:
             for message in messages
             for payload in [message_payload(message)]
         )
+        _messages_push(messages)
     for index, message in zip(allowed, messages, strict=True):
         results[index] = (message, True)
     first_results = {
@@ -218,6 +223,44 @@ def _messages_store(batch: list[Outgoing]) -> list:
         first = first_results[key]
         results[index] = (first[0], False) if isinstance(first, tuple) else first
     return results
+
+
+def _messages_push(messages) -> None:
+    """A push to the other participant of each conversation written to,
+    unless it is on their screen on one of their connections; one tag per
+    conversation, so a newer push replaces the older. Never the message
+    itself (it may hold an address): who wrote, and about which request."""
+    latest = {}
+    for message in messages:
+        if message.client_id.startswith("response-"):
+            continue  # a response opening the chat: its own push said it
+        other = message.conversation.other_participant_id(message.sender_id)
+        if other is not None:
+            latest[(other, message.conversation_id)] = message
+    if not latest:
+        return
+    subscribed = set(
+        PushSubscription.objects.filter(user_id__in={other for other, _c in latest})
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for (other, conversation_id), message in latest.items():
+        if other not in subscribed or on_screen(other, conversation_id):
+            continue
+        sender, title = message.sender.display_name, message.conversation.request.title
+        push_to(
+            users=User.objects.filter(pk=other),
+            kind="message",
+            payload_for=lambda user, sender=sender, title=title, cid=conversation_id: {
+                "type": "message",
+                "title": _("%(name)s wrote to you") % {"name": sender},
+                "body": lock_screen(
+                    user, _("About “%(title)s”") % {"title": title}, _("Open Entraide to read it.")
+                ),
+                "url": reverse("chat:conversation", args=[cid]),
+                "tag": f"conversation-{cid}",
+            },
+        )
 
 
 # pg_advisory_lock(key, conversation id): the first key says "chat".
@@ -348,7 +391,7 @@ def messages_unread_email(*, now=None) -> int:
                 user_id=reader_id,
                 defaults={"emailed_upto_id": message_id},
             )
-            if reader is None or sender is None or not reader.email_my_requests:
+            if reader is None or sender is None or not notify.wants(reader, "message", "email"):
                 continue
             if not (reader.is_active and reader.email):
                 continue

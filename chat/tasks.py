@@ -6,8 +6,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from chat import services
+from chat.digest import digests_send
 
-__all__ = ["PERIODIC", "email_unread_messages"]
+__all__ = ["PERIODIC", "email_digests", "email_unread_messages"]
 
 
 @task()
@@ -18,5 +19,13 @@ def email_unread_messages() -> int:
     return sent
 
 
+@task()
+def email_digests() -> int:
+    """The daily digests due now; again in an hour."""
+    sent = digests_send()
+    email_digests.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()
+    return sent
+
+
 # Each reschedules itself; config.worker.tasks_schedule_periodic starts them.
-PERIODIC = [email_unread_messages]
+PERIODIC = [email_unread_messages, email_digests]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "geo",
     "neighbors",
     "safety",
+    "push",
     "requests_board",
     "chat",
     "moderation",
@@ -194,6 +195,18 @@ REQUEST_TTL_DAYS = env.int("REQUEST_TTL_DAYS", default=14)
 # without a response; nobody gets more than M notifications a day.
 NOTIFY_WAVE_SIZE = env.int("NOTIFY_WAVE_SIZE", default=5)
 NOTIFY_WAVE_MINUTES = env.int("NOTIFY_WAVE_MINUTES", default=30)
+# Web Push (push/): the VAPID key pair signs every push. VAPID_PRIVATE_KEY is
+# the PEM text; otherwise the file (`manage.py vapid_keys --write`; `make run`
+# makes a development one). In development mode loopback push services are
+# allowed, so that a local one can stand in; never in production.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_PRIVATE_KEY_FILE = env.str(
+    "VAPID_PRIVATE_KEY_FILE", default=str(BASE_DIR / "var" / "vapid.pem")
+)
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:admin@entraide.invalid")
+PUSH_ALLOW_LOOPBACK = env.bool("PUSH_ALLOW_LOOPBACK", default=DEBUG)
+PUSH_TIMEOUT_S = env.float("PUSH_TIMEOUT_S", default=5.0)
+
 # How long a request addressed to one volunteer ("Ask Louise") waits for her
 # before it goes to the usual waves.
 DIRECT_REQUEST_MINUTES = env.int("DIRECT_REQUEST_MINUTES", default=120)
@@ -382,6 +395,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the one choice set of every kind in /me/notifications.
+    "ENUM_NAME_OVERRIDES": {"NotifyChannelEnum": "neighbors.notify.CHANNELS"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.api.schema_add_errors",
@@ -422,6 +437,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", _origin(MAP_TILES_URL)],
         "connect-src": [SELF],
         "font-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": ["'none'"],
         "base-uri": [SELF],
         "form-action": [SELF],

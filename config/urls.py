@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import views
+from config import pwa, views
 from neighbors import views as neighbors_views
 
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("data_rights.urls")),
     path("accounts/", include("allauth.urls")),
+    # The installable app (DESIGN.md, "Reach"): at the root, so that the
+    # service worker's scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/", pwa.offline, name="offline"),
     # Django's language switch, remembered for the person's emails.
     path("i18n/setlang/", neighbors_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from common.api import StrictSerializer, django_validation_errors
 from geo.serializers import LatLngSerializer
-from neighbors import selectors, services
+from neighbors import notify, selectors, services
 from neighbors.models import SPOKEN_LANGUAGES, WALK_RADIUS_MAX_M, WALK_RADIUS_MIN_M, HelpCategory
 
 
@@ -196,3 +196,43 @@ class MeView(APIView):
         with django_validation_errors():
             services.user_profile_update(user=request.user, **data.validated_data)
         return Response(MeSerializer(selectors.user_profile_get(user=request.user)).data)
+
+
+class _KindsSerializer(StrictSerializer):
+    new_request = serializers.ChoiceField(choices=notify.CHANNELS, required=False)
+    response = serializers.ChoiceField(choices=notify.CHANNELS, required=False)
+    accepted = serializers.ChoiceField(choices=notify.CHANNELS, required=False)
+    message = serializers.ChoiceField(choices=notify.CHANNELS, required=False)
+    follow_up = serializers.ChoiceField(choices=notify.CHANNELS, required=False)
+
+
+class _QuietHoursSerializer(StrictSerializer):
+    start = serializers.RegexField(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", help_text="HH:MM")
+    end = serializers.RegexField(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", help_text="HH:MM")
+
+
+class NotificationSettingsSerializer(StrictSerializer):
+    kinds = _KindsSerializer(help_text="How each kind reaches the user: push, email, both or none.")
+    quiet_hours = _QuietHoursSerializer(
+        allow_null=True, help_text="No push between these, in `time_zone`; null for none."
+    )
+    urgent_in_quiet_hours = serializers.BooleanField()
+    lock_screen_titles = serializers.BooleanField(
+        help_text="False: pushes never show a request's title on the lock screen."
+    )
+    digest = serializers.BooleanField(help_text="One email a day instead of single emails.")
+    time_zone = serializers.ChoiceField(choices=sorted(notify.time_zones()))
+
+
+class NotificationSettingsView(APIView):
+    @extend_schema(responses=NotificationSettingsSerializer)
+    def get(self, request):
+        return Response(selectors.notify_settings_get(user=request.user))
+
+    @extend_schema(request=NotificationSettingsSerializer, responses=NotificationSettingsSerializer)
+    def patch(self, request):
+        data = NotificationSettingsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        with django_validation_errors():
+            user = services.notify_settings_update(user=request.user, **data.validated_data)
+        return Response(notify.settings_of(user))

@@ -110,3 +110,59 @@ class AdminLoginForm(AdminAuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+NOTIFY_CHANNELS = [
+    ("both", _("On this device and by email")),
+    ("push", _("On this device only")),
+    ("email", _("By email only")),
+    ("none", _("Not at all")),
+]
+NOTIFY_KIND_LABELS = {
+    "new_request": _("A neighbour near me needs help"),
+    "response": _("A neighbour offers to help me"),
+    "accepted": _("My offer of help is accepted"),
+    "message": _("A new message"),
+    "follow_up": _("Did it help? (one question after a request)"),
+}
+
+
+class NotificationsForm(forms.Form):
+    """How each kind of news reaches the person, and when pushes are quiet."""
+
+    quiet = forms.BooleanField(
+        label=_("Quiet hours: no notification on this device between"), required=False
+    )
+    quiet_start = forms.TimeField(
+        label=_("From"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    quiet_end = forms.TimeField(
+        label=_("To"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    urgent_in_quiet_hours = forms.BooleanField(
+        label=_("Still tell me of urgent requests during quiet hours"), required=False
+    )
+    lock_screen_titles = forms.BooleanField(
+        label=_("Show what a request is about on the lock screen"), required=False
+    )
+    digest = forms.BooleanField(
+        label=_("One email a day with everything, instead of one email each time"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in NOTIFY_KIND_LABELS.items():
+            self.fields[f"kind_{kind}"] = forms.ChoiceField(label=label, choices=NOTIFY_CHANNELS)
+
+    def kind_fields(self):
+        return [self[f"kind_{kind}"] for kind in NOTIFY_KIND_LABELS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("quiet") and not (cleaned.get("quiet_start") and cleaned.get("quiet_end")):
+            self.add_error("quiet_start", _("Give the start and the end of the quiet hours."))
+        return cleaned

@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.gis.db import models
@@ -114,6 +116,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # How each kind of notification reaches this person (neighbors.notify):
+    # {"response": "push" | "email" | "both" | "none", ...}; a kind not set
+    # follows the two email switches above, with push on.
+    notify_kinds = models.JSONField(default=dict, blank=True)
+    # No push between these (in `time_zone`), unless urgent and allowed.
+    quiet_start = models.TimeField(null=True, blank=True, default=time(21, 0))
+    quiet_end = models.TimeField(null=True, blank=True, default=time(8, 0))
+    urgent_in_quiet_hours = models.BooleanField(default=False)
+    # Off: pushes say "A neighbour needs help" without the request's title.
+    lock_screen_titles = models.BooleanField(default=True)
+    # One email a day with what happened, instead of one email each time.
+    email_digest = models.BooleanField(default=False)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=60, default=settings.TIME_ZONE)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from common.text import texts_check
 from geo.privacy import public_point
+from neighbors import notify
 from neighbors.models import SPOKEN_LANGUAGES, HomeMove, User
 from neighbors.selectors import EMAIL_STOP_SALT
 from neighbors.signals import home_moved
@@ -165,10 +166,15 @@ def user_profile_update(
         user.display_name = display_name
     if walk_radius_m is not UNSET:
         user.walk_radius_m = walk_radius_m
+    # The two email switches speak for the kinds they cover: a choice made
+    # kind by kind before gives way to them (neighbors.notify).
     if email_notifications is not UNSET:
         user.email_notifications = bool(email_notifications)
+        user.notify_kinds.pop("new_request", None)
     if email_my_requests is not UNSET:
         user.email_my_requests = bool(email_my_requests)
+        for kind in notify.KINDS[1:]:
+            user.notify_kinds.pop(kind, None)
     if languages is not UNSET:
         known = {code for code, _name in SPOKEN_LANGUAGES}
         unknown = [code for code in languages if code not in known]
@@ -194,4 +200,75 @@ def email_stop_url(user) -> str:
 def user_email_stop(*, user: User) -> None:
     """Turns off every notification email of `user` (the emails of the
     account itself, such as a password reset, still go)."""
-    User.objects.filter(pk=user.pk).update(email_notifications=False, email_my_requests=False)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.email_notifications = user.email_my_requests = False
+    user.email_digest = False
+    user.notify_kinds = {
+        kind: "push" if notify.wants(user, kind, "push") else "none" for kind in notify.KINDS
+    }
+    user.save(
+        update_fields=["email_notifications", "email_my_requests", "email_digest", "notify_kinds"]
+    )
+
+
+@transaction.atomic
+def notify_settings_update(
+    *,
+    user: User,
+    kinds=UNSET,
+    quiet_hours=UNSET,
+    urgent_in_quiet_hours=UNSET,
+    lock_screen_titles=UNSET,
+    digest=UNSET,
+    time_zone=UNSET,
+) -> User:
+    """PATCH /api/v1/me/notifications and the notifications page: the given
+    fields only; on any error, nothing changes."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    errors = {}
+    if kinds is not UNSET:
+        if not isinstance(kinds, dict) or any(
+            k not in notify.KINDS or v not in notify.CHANNELS for k, v in kinds.items()
+        ):
+            errors["kinds"] = [
+                _("Each kind (%(kinds)s) is one of push, email, both or none.")
+                % {"kinds": ", ".join(notify.KINDS)}
+            ]
+        else:
+            user.notify_kinds = {**user.notify_kinds, **kinds}
+    if quiet_hours is not UNSET:
+        if quiet_hours is None:
+            user.quiet_start = user.quiet_end = None
+        else:
+            start = (
+                notify.parse_hhmm(quiet_hours.get("start"))
+                if isinstance(quiet_hours, dict)
+                else None
+            )
+            end = (
+                notify.parse_hhmm(quiet_hours.get("end")) if isinstance(quiet_hours, dict) else None
+            )
+            if start is None or end is None:
+                errors["quiet_hours"] = [_("Give a start and an end as HH:MM, or null for none.")]
+            else:
+                user.quiet_start, user.quiet_end = start, end
+    for name, value, field in (
+        ("urgent_in_quiet_hours", urgent_in_quiet_hours, "urgent_in_quiet_hours"),
+        ("lock_screen_titles", lock_screen_titles, "lock_screen_titles"),
+        ("digest", digest, "email_digest"),
+    ):
+        if value is UNSET:
+            continue
+        if not isinstance(value, bool):
+            errors[name] = [_("Must be true or false.")]
+        else:
+            setattr(user, field, value)
+    if time_zone is not UNSET:
+        if not isinstance(time_zone, str) or time_zone not in notify.time_zones():
+            errors["time_zone"] = [_("Unknown time zone.")]
+        else:
+            user.time_zone = time_zone
+    if errors:
+        raise ValidationError(errors)
+    user.save()
+    return user

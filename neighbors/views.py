@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,8 +14,8 @@ from common.forms import form_add_service_errors
 from geo.geocoding import GeocodingError, geocode
 from geo.maps import map_config
 from geo.points import lat_lng
-from neighbors import selectors, services
-from neighbors.forms import AddressSearchForm, HomeForm, ProfileForm
+from neighbors import notify, selectors, services
+from neighbors.forms import AddressSearchForm, HomeForm, NotificationsForm, ProfileForm
 
 
 def _profile_initial(user) -> dict:
@@ -178,3 +180,53 @@ def email_stop(request, token):
     if stopped:
         services.user_email_stop(user=user)
     return render(request, "neighbors/email_stop.html", {"valid": True, "stopped": stopped})
+
+
+def _notifications_initial(user) -> dict:
+    current = notify.settings_of(user)
+    quiet = current["quiet_hours"]
+    return {
+        **{f"kind_{kind}": choice for kind, choice in current["kinds"].items()},
+        "quiet": quiet is not None,
+        "quiet_start": user.quiet_start or time(21, 0),
+        "quiet_end": user.quiet_end or time(8, 0),
+        "urgent_in_quiet_hours": user.urgent_in_quiet_hours,
+        "lock_screen_titles": user.lock_screen_titles,
+        "digest": user.email_digest,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """How the person is told: per kind, quiet hours, the lock screen, the
+    digest; and pushes on or off for this device (static/js/pwa.js)."""
+    user = selectors.user_profile_get(user=request.user)
+    form = NotificationsForm(request.POST or None, initial=_notifications_initial(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.notify_settings_update(
+                user=user,
+                kinds={kind: data[f"kind_{kind}"] for kind in notify.KINDS},
+                quiet_hours={
+                    "start": data["quiet_start"].strftime("%H:%M"),
+                    "end": data["quiet_end"].strftime("%H:%M"),
+                }
+                if data["quiet"]
+                else None,
+                urgent_in_quiet_hours=data["urgent_in_quiet_hours"],
+                lock_screen_titles=data["lock_screen_titles"],
+                digest=data["digest"],
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved: this is how you will be told."))
+            return redirect("neighbors:notifications")
+    return render(
+        request,
+        "neighbors/notifications.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )

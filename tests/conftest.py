@@ -109,6 +109,16 @@ def resident(db):
 
 
 @pytest.fixture
+def category(db):
+    """Groceries. Transactional tests flush the tables, seeded categories included."""
+    from neighbors.categories import categories_ensure
+    from neighbors.models import HelpCategory
+
+    categories_ensure(HelpCategory)
+    return HelpCategory.objects.get(slug="groceries")
+
+
+@pytest.fixture
 def api_for():
     def make(user):
         client = APIClient()

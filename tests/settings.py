@@ -8,3 +8,12 @@ settings hash with is checked in tests/config/test_settings.py."""
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A VAPID key pair for the suite only (pushes go to a stand-in push service
+# on loopback): the live servers the suite starts read the same settings.
+VAPID_PRIVATE_KEY = """-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgtG5LP1BblTm4eVmv
+xoW/8V3g3YrmOrYkleuEJvErNc+hRANCAAQjDeXGX9zjTy3ioIGqVg5rAmpGJTIz
+6zau1s6StxmoNZU2apL5OdlDBOssUv3NKCDFUbr+rdAtv3itBdACVBNG
+-----END PRIVATE KEY-----
+"""

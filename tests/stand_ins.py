@@ -167,3 +167,57 @@ class TileStandIn:
     def url_template(self) -> str:
         host, port = self.server.server_address
         return f"http://{host}:{port}/{{z}}/{{x}}/{{y}}.png"
+
+
+class PushServiceStandIn:
+    """A push service (RFC 8030) on loopback: it keeps every push it is sent
+    (path, headers, the encrypted body) and answers 201 Created, or 410 Gone
+    for a device whose path is in `gone`. `endpoint(name)` is a device's URL."""
+
+    def __init__(self):
+        self.received: list[dict] = []
+        self.gone: set[str] = set()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                path = urlparse(self.path).path
+                stand_in.received.append(
+                    {
+                        "path": path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": body,
+                        "at": time.monotonic(),
+                    }
+                )
+                status = 410 if path in stand_in.gone else 201
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def origin(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def endpoint(self, name: str) -> str:
+        return f"{self.origin}/push/{name}"
+
+    def for_device(self, name: str) -> list[dict]:
+        return [push for push in self.received if push["path"] == f"/push/{name}"]

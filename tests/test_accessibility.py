@@ -101,6 +101,8 @@ SKIPPED_PREFIXES = {
     "api/": "the JSON API; its /api/docs/ is drf-spectacular's Swagger UI, not our templates",
     "admin/": "Django's admin, for operators: Django's templates, not ours",
     settings.STATIC_URL.lstrip("/"): "static files, not pages",
+    "manifest.webmanifest": "the app's manifest (JSON): tests/chat/test_browser_offline.py",
+    "sw.js": "the service worker's script: tests/chat/test_browser_offline.py",
 }
 # Routes whose GET answers a file to save, not a page (checked to stay so).
 DOWNLOADS = {

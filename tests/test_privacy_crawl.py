@@ -57,6 +57,7 @@ from moderation.models import Moderator, TargetType
 from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory, User
 from neighbors.services import email_stop_url
+from push.models import PushSubscription
 from requests_board import services
 from requests_board.models import FollowUp, HelpRequest, VolunteerOffer
 from tests.factories import UserFactory, resident_at
@@ -251,6 +252,13 @@ def scene_people() -> Scene:
     }
     users["moderator"] = UserFactory(display_name="Modo", email=EMAILS["moderator"])
     scene = Scene(users=users, requests={})
+    # The requester's phone can receive pushes (a device key, not a place).
+    PushSubscription.objects.create(
+        user=users["requester"],
+        endpoint="https://93.184.216.34/push/requester-phone",
+        p256dh="B" + "A" * 86,
+        auth="A" * 22,
+    )
     for role in ("helper", "stranger", "declined"):
         users[role].skills.add(groceries)
         scene.offers[role] = services.offer_create(
@@ -432,6 +440,7 @@ def _pk(scene: Scene, role: str, route: Route, values: dict) -> list:
         "conversations": [c.pk for c in scene.conversations],
         "follow-ups": [f.pk for f in scene.follow_ups],
         "reports": [r.pk for r in scene.reports],
+        "subscriptions": list(PushSubscription.objects.values_list("pk", flat=True)),
     }
     assert before in pks, f"{route.route}: a pk of what? add {before!r} to PARAMETERS' _pk"
     return pks[before]

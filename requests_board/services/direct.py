@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from neighbors import notify
 from requests_board.models import HelpRequest, Notification, VolunteerOffer
 from requests_board.selectors.matching import offer_addressable
 from requests_board.services.notifications import (
@@ -50,7 +51,10 @@ def direct_ask_tell(request: HelpRequest) -> None:
     notification_send(
         user_ids=[volunteer.pk], kind=Notification.Kind.DIRECT_REQUEST, request=request
     )
-    if not (volunteer.email_my_requests or volunteer.email_notifications):
+    if not (
+        notify.wants(volunteer, "new_request", "email")
+        or notify.wants(volunteer, "accepted", "email")
+    ):
         return
     with in_language_of(volunteer):
         wait = direct_wait_words()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.text import texts_check
+from neighbors import notify
 from requests_board.models import (
     FollowUp,
     HelpRequest,
@@ -54,7 +55,7 @@ def _follow_ups_tell(follow_ups: list[FollowUp]) -> None:
     )
     for follow_up in follow_ups:
         user = follow_up.user
-        if not (user.email_my_requests or user.email_notifications):
+        if not notify.wants(user, "follow_up", "email"):
             continue
         links = "\n".join(
             f"{score}: {settings.SITE_URL}{follow_up_link(follow_up, score)}"

@@ -9,10 +9,14 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from geo.distance import band_for, metres_between
+from neighbors import notify
 from neighbors.models import User
 from neighbors.services import email_stop_url
+from push.services import lock_screen, push_to
 from realtime.events import publish
 from requests_board.models import (
     HelpRequest,
@@ -34,6 +38,58 @@ def notification_send(*, user_ids, kind: str, request: HelpRequest | None = None
     )
     payload = {"kind": kind, "request": request.pk if request else None}
     publish(user_ids, "event.notification", {"notification": payload})
+    if request is not None and kind in PUSHED:
+        _push(user_ids, kind, request)
+
+
+# What reaches the phone (DESIGN.md, "Reach"): the kind of push of each kind
+# of notification, and its words. The others (a moderator's decision, a
+# report's outcome) wait in the app.
+PUSHED = {
+    Notification.Kind.NEW_REQUEST: "new_request",
+    Notification.Kind.DIRECT_REQUEST: "new_request",
+    Notification.Kind.NEW_RESPONSE: "response",
+    Notification.Kind.DIRECT_DECLINED: "response",
+    Notification.Kind.ACCEPTED: "accepted",
+    Notification.Kind.FOLLOW_UP: "follow_up",
+}
+PUSH_TITLES = {
+    Notification.Kind.NEW_REQUEST: gettext_lazy("A neighbour near you needs help"),
+    Notification.Kind.DIRECT_REQUEST: gettext_lazy("A neighbour asks you directly"),
+    Notification.Kind.NEW_RESPONSE: gettext_lazy("A neighbour offers to help you"),
+    Notification.Kind.DIRECT_DECLINED: gettext_lazy("The volunteer you asked cannot this time"),
+    Notification.Kind.ACCEPTED: gettext_lazy("Your offer of help was accepted"),
+    Notification.Kind.FOLLOW_UP: gettext_lazy("Did this help? One question"),
+}
+
+
+def _push(user_ids, kind: str, request: HelpRequest) -> None:
+    def payload_for(user) -> dict:
+        body = lock_screen(user, request.title, _("Open Entraide to see it."))
+        if PUSHED[kind] == "new_request" and user.home is not None:
+            # The band the volunteer's own list shows: from their home to
+            # the request's public point.
+            band = band_for(metres_between(user.home, request.public_location))
+            body = f"{body} · {band.label}"
+        path = (
+            reverse("board:follow-up", args=[request.pk])
+            if kind == Notification.Kind.FOLLOW_UP
+            else reverse("board:request", args=[request.pk])
+        )
+        return {
+            "type": PUSHED[kind],
+            "title": str(PUSH_TITLES[kind]),
+            "body": body,
+            "url": path,
+            "tag": f"request-{request.pk}",
+        }
+
+    push_to(
+        users=User.objects.filter(pk__in=user_ids),
+        kind=PUSHED[kind],
+        payload_for=payload_for,
+        urgent=request.urgency == "high",
+    )
 
 
 def in_language_of(user):
@@ -117,7 +173,8 @@ def request_notify_wave(*, request_id: int) -> tuple[int, bool]:
         notification_send(user_ids=wave, kind=Notification.Kind.NEW_REQUEST, request=request)
         emails = [
             _email_new_request(request, user)
-            for user in User.objects.filter(pk__in=wave, email_notifications=True)
+            for user in User.objects.filter(pk__in=wave)
+            if notify.wants(user, "new_request", "email")
         ]
     if emails:  # the wave is committed: out at once, in one connection
         get_connection(fail_silently=True).send_messages(emails)

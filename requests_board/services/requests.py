@@ -20,6 +20,7 @@ from common.text import texts_check
 from geo.geocoding import address_of
 from geo.privacy import public_point
 from geo.zones import zone_for_point
+from neighbors import notify
 from neighbors.models import HelpCategory
 from requests_board import visibility
 from requests_board.models import (
@@ -312,7 +313,7 @@ def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> H
     visibility.post_sync(request)
     notification_send(user_ids=[helper_id], kind=Notification.Kind.ACCEPTED, request=request)
     helper = response.volunteer
-    if helper.email_my_requests:
+    if notify.wants(helper, "accepted", "email"):
         _email_accepted(request, helper)
     return request
 
@@ -354,7 +355,7 @@ def help_request_decline(*, request: HelpRequest, user) -> HelpRequest:
     notification_send(
         user_ids=[request.author_id], kind=Notification.Kind.DIRECT_DECLINED, request=request
     )
-    if request.author.email_my_requests:
+    if notify.wants(request.author, "response", "email"):
         email_in_their_language(
             user=request.author,
             subject=gettext_lazy("%(name)s cannot help this time: %(title)s"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.text import texts_check
+from neighbors import notify
 from requests_board.models import (
     HelpRequest,
     Notification,
@@ -70,7 +71,7 @@ def _response_create(*, request: HelpRequest, volunteer, message: str) -> Respon
     notification_send(
         user_ids=[request.author_id], kind=Notification.Kind.NEW_RESPONSE, request=request
     )
-    if request.author.email_my_requests:
+    if notify.wants(request.author, "response", "email"):
         _email_response(request, volunteer)
     return response
 

@@ -13,11 +13,48 @@
   var labels = config.labels;
 
   var socket = null;
+  var reconnectTimer = null;
   var attempt = 0;
   var lastId = config.last_id; // the highest message id this page has seen
   var pending = {}; // client_id -> {body, element}
   var lastTypingSent = 0;
   var typingTimer = null;
+
+  // The outbox (IndexedDB): what was written and not yet acknowledged, kept
+  // across a reload or an offline start, sent again with its client id (the
+  // server stores a client id once, so nothing is doubled).
+  var outbox = (function () {
+    var opened = null;
+    function db() {
+      if (!window.indexedDB) return Promise.reject(new Error("no IndexedDB"));
+      if (!opened) {
+        opened = new Promise(function (resolve, reject) {
+          var request = indexedDB.open("entraide", 1);
+          request.onupgradeneeded = function () {
+            request.result.createObjectStore("outbox", { keyPath: "client_id" });
+          };
+          request.onsuccess = function () { resolve(request.result); };
+          request.onerror = function () { reject(request.error); };
+        });
+      }
+      return opened;
+    }
+    function run(mode, work) {
+      return db().then(function (database) {
+        return new Promise(function (resolve, reject) {
+          var tx = database.transaction("outbox", mode);
+          var result = work(tx.objectStore("outbox"));
+          tx.oncomplete = function () { resolve(result && result.result); };
+          tx.onerror = function () { reject(tx.error); };
+        });
+      }).catch(function () { return null; });
+    }
+    return {
+      put: function (item) { return run("readwrite", function (store) { return store.put(item); }); },
+      remove: function (clientId) { return run("readwrite", function (store) { return store.delete(clientId); }); },
+      all: function () { return run("readonly", function (store) { return store.getAll(); }); }
+    };
+  })();
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -83,6 +120,7 @@
       waiting.element.dataset.id = String(message.id);
       setState(waiting.element, "sent");
       delete pending[message.client_id];
+      outbox.remove(message.client_id);
     } else {
       var item = bubble(mine, bodyText(message), message.hidden || message.sender === null);
       item.dataset.id = String(message.id);
@@ -145,6 +183,7 @@
       setState(pending[frame.client_id].element, "failed");
       if (frame.code === "invalid" || frame.code === "not_found" || frame.code === "forbidden") {
         delete pending[frame.client_id];
+        outbox.remove(frame.client_id);
         status.textContent = frame.detail;
       }
     }
@@ -157,6 +196,7 @@
       attempt = 0;
       status.textContent = labels.online;
       form.dataset.live = "1";
+      present();
       send({ type: "sync", after: lastId });
     };
     socket.onmessage = onFrame;
@@ -167,8 +207,17 @@
       // Jittered exponential backoff: 1 s, 2 s, 4 s ... at most 30 s.
       var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.5 + Math.random());
       attempt += 1;
-      setTimeout(connect, delay);
+      reconnectTimer = setTimeout(connect, delay);
     };
+  }
+
+  function queue(clientId, body, iso) {
+    var item = bubble(true, body, false);
+    addTime(item, iso);
+    setState(item, "sending");
+    log.appendChild(item);
+    item.scrollIntoView({ block: "end" });
+    pending[clientId] = { body: body, element: item };
   }
 
   form.addEventListener("submit", function (event) {
@@ -176,12 +225,8 @@
     var body = input.value;
     if (!body.trim()) return;
     var clientId = uuid();
-    var item = bubble(true, body, false);
-    addTime(item);
-    setState(item, "sending");
-    log.appendChild(item);
-    item.scrollIntoView({ block: "end" });
-    pending[clientId] = { body: body, element: item };
+    queue(clientId, body);
+    outbox.put({ client_id: clientId, conversation: config.conversation, body: body, at: new Date().toISOString() });
     input.value = "";
     input.focus();
     send({ type: "message.send", conversation: config.conversation, body: body, client_id: clientId });
@@ -195,6 +240,32 @@
     }
   });
 
-  document.addEventListener("visibilitychange", markRead);
-  connect();
+  // Presence: while this conversation is on screen no push is sent for it
+  // (renewed every 30 s; none while the page is hidden or gone).
+  function present() {
+    var here = document.visibilityState === "visible" ? config.conversation : null;
+    send({ type: "presence", conversation: here });
+  }
+  setInterval(present, 30000);
+  window.addEventListener("pagehide", function () { send({ type: "presence", conversation: null }); });
+
+  document.addEventListener("visibilitychange", function () { present(); markRead(); });
+  // Back online: try at once rather than after the backoff.
+  window.addEventListener("online", function () {
+    if (!socket || socket.readyState === WebSocket.CLOSED) {
+      clearTimeout(reconnectTimer);
+      attempt = 0;
+      connect();
+    }
+  });
+  // Written before a reload or offline: shown as waiting, sent after `sync`.
+  var late = new Promise(function (resolve) { setTimeout(function () { resolve(null); }, 1500); });
+  Promise.race([outbox.all(), late]).then(function (items) {
+    (items || []).forEach(function (item) {
+      if (item.conversation === config.conversation && !pending[item.client_id]) {
+        queue(item.client_id, item.body, item.at);
+      }
+    });
+    connect();
+  });
 })();

@@ -54,6 +54,9 @@ SEMANTIC_400 = {
     # author of content that has none), a suspension without `days`, content
     # deleted since it was reported.
     "POST /api/v1/moderation/reports/{id}/actions": {"action", "days", "report"},
+    # A push endpoint on a private or loopback address, or that does not
+    # resolve; keys that are not a P-256 point or a 16-byte secret.
+    "POST /api/v1/push/subscriptions": {"endpoint", "keys.p256dh", "keys.auth"},
     # Text that looks like personal data (responses have no publish_anyway).
     "POST /api/v1/requests/{id}/responses": {"error:personal_data"},
     "POST /api/v1/conversations/{id}/messages": {"error:personal_data"},

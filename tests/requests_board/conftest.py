@@ -2,8 +2,6 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from geo.points import METRES_PER_DEGREE_LAT
-from neighbors.categories import categories_ensure
-from neighbors.models import HelpCategory
 from requests_board import services
 from tests.factories import resident_at
 
@@ -13,13 +11,6 @@ ORIGIN = (48.8600, 2.3700)
 
 def north_of(metres: float) -> tuple[float, float]:
     return ORIGIN[0] + metres / METRES_PER_DEGREE_LAT, ORIGIN[1]
-
-
-@pytest.fixture
-def category(db):
-    # Transactional tests flush the tables, seeded categories included.
-    categories_ensure(HelpCategory)
-    return HelpCategory.objects.get(slug="groceries")
 
 
 @pytest.fixture

@@ -1,0 +1,78 @@
+"""The installable app in Debian's Chromium against a live daphne: a valid
+manifest and an active service worker at scope /; offline, the person's
+conversation opens from the kept copy and says how old it is; a message
+written offline is delivered exactly once when the connection returns."""
+
+import struct
+
+import pytest
+from playwright.sync_api import expect
+
+from chat.models import Message
+from tests.conftest import assert_accessible, browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_installable_then_offline_the_conversation_opens_and_a_message_waits_to_go_once(
+    conversation, asgi_server, browser
+):
+    base = f"http://{asgi_server}"
+    alice = browser_login(browser, base, conversation.requester, locale="fr-FR")
+    page_url = f"/conversations/{conversation.pk}/"
+
+    manifest = alice.request.get("/manifest.webmanifest")
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
+    data = manifest.json()
+    assert data["display"] == "standalone" and data["scope"] == "/" and data["lang"] == "fr"
+    assert data["start_url"].startswith("/") and data["short_name"] and data["theme_color"]
+    sizes = {}
+    for icon in data["icons"]:
+        width, height = png_size(alice.request.get(icon["src"]).body())
+        assert f"{width}x{height}" == icon["sizes"]
+        sizes.setdefault(icon.get("purpose", "any"), set()).add(width)
+    assert sizes == {"any": {192, 512}, "maskable": {192, 512}}
+    worker = alice.request.get("/sw.js")
+    assert worker.headers["content-type"].startswith("application/javascript")
+    assert "no-cache" in worker.headers.get("cache-control", "")
+
+    alice.goto(page_url)
+    state = alice.evaluate(
+        "navigator.serviceWorker.ready.then(r => ({scope: r.scope, state: r.active.state}))"
+    )
+    assert state == {"scope": f"{base}/", "state": "activated"}
+    # Seen once under the worker's control: kept for offline use.
+    alice.reload()
+    expect(alice.locator("#chat-form")).to_have_attribute("data-live", "1")
+    alice.wait_for_function(
+        "path => caches.open('entraide-pages-1').then(c => c.match(path)).then(Boolean)",
+        arg=page_url,
+    )
+
+    alice.context.set_offline(True)
+    alice.reload()
+    expect(alice.locator(".bubble.theirs").first).to_contain_text("Je peux passer à 10 h")
+    banner = alice.locator("#offline-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Pas de connexion")
+    assert_accessible(alice)
+
+    alice.locator("#chat-body").fill("Écrit sans réseau")
+    alice.get_by_role("button", name="Envoyer").click()
+    mine = alice.locator(".bubble.mine", has_text="Écrit sans réseau")
+    expect(mine).to_have_attribute("data-state", "sending")
+    assert not Message.objects.filter(body="Écrit sans réseau").exists()
+
+    alice.context.set_offline(False)
+    expect(mine).to_have_attribute("data-state", "sent", timeout=15_000)
+    expect(banner).to_contain_text("La connexion est revenue")
+    # Once, whatever the reconnections; and again once after a reload.
+    alice.reload()
+    expect(alice.locator("#chat-form")).to_have_attribute("data-live", "1")
+    expect(alice.locator(".bubble.mine", has_text="Écrit sans réseau")).to_have_count(1)
+    assert Message.objects.filter(body="Écrit sans réseau").count() == 1
