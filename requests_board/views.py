@@ -125,11 +125,14 @@ def request_create(request):
             help_request = services.help_request_create(
                 author=request.user,
                 addressed_to=form.cleaned_data["addressed_to"],
+                client_id=form.cleaned_data["client_id"],
                 **_request_fields(form.cleaned_data),
             )
         except SERVICE_ERRORS as exc:
             form_add_service_errors(form, exc)
             _direct_refused(form)
+        except services.TransitionError as exc:
+            form.add_error(None, exc.message)
         else:
             if help_request.addressed_to_id:
                 messages.success(

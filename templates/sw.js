@@ -54,8 +54,15 @@ self.addEventListener("fetch", function (event) {
   event.respondWith(
     fetch(request).then(function (response) {
       if (kept(url) && response.ok && !response.redirected) {
+        // Kept with the moment it was kept: the page says how old it is.
         var copy = response.clone();
-        caches.open(PAGES).then(function (cache) { cache.put(url.pathname, copy); });
+        copy.blob().then(function (body) {
+          var headers = new Headers(copy.headers);
+          headers.set("X-Kept-At", new Date().toISOString());
+          return caches.open(PAGES).then(function (cache) {
+            return cache.put(url.pathname, new Response(body, { status: copy.status, headers: headers }));
+          });
+        });
       }
       return response;
     }).catch(function () {

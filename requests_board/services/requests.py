@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -49,6 +50,7 @@ from safety.selectors import blocked_between
 from safety.signals import published_anyway
 
 Status = HelpRequest.Status
+CLIENT_ID_SECONDS = 7 * 24 * 3600
 
 
 class TransitionError(Exception):
@@ -160,13 +162,44 @@ def help_request_create(
     max_distance_m: int | None = None,
     addressed_to: int | None = None,
     publish_anyway: bool = False,
+    client_id: str = "",
 ) -> HelpRequest:
     """Publishes a request. Text that seems to hold a phone number, an email
     or an address is refused with a warning unless `publish_anyway`; then it
     is published and flagged to moderators. A request for a day
     (`needed_on`) is of no use after it unless `needed_by` says otherwise.
     A request `addressed_to` an offer goes to that volunteer first: the
-    waves wait DIRECT_REQUEST_MINUTES for her."""
+    waves wait DIRECT_REQUEST_MINUTES for her. A `client_id` (a form sent
+    again when a connection returned) publishes one request, however often
+    it comes."""
+    if client_id:
+        key = f"request-client:{author.pk}:{client_id[:64]}"
+        if not cache.add(key, 0, CLIENT_ID_SECONDS):
+            earlier = HelpRequest.objects.filter(pk=cache.get(key) or 0, author=author).first()
+            if earlier is None:
+                raise TransitionError(_("This request is being published."), code="in_progress")
+            return earlier
+        try:
+            request = help_request_create(
+                author=author,
+                title=title,
+                category=category,
+                location=location,
+                description=description,
+                urgency=urgency,
+                needed_by=needed_by,
+                needed_on=needed_on,
+                part_of_day=part_of_day,
+                meeting_note=meeting_note,
+                max_distance_m=max_distance_m,
+                addressed_to=addressed_to,
+                publish_anyway=publish_anyway,
+            )
+        except BaseException:
+            cache.delete(key)
+            raise
+        cache.set(key, request.pk, CLIENT_ID_SECONDS)
+        return request
     restriction_check(author)
     needed_by = needed_by or needed_on
     errors = _validate_request_fields(

@@ -20,41 +20,14 @@
   var lastTypingSent = 0;
   var typingTimer = null;
 
-  // The outbox (IndexedDB): what was written and not yet acknowledged, kept
-  // across a reload or an offline start, sent again with its client id (the
-  // server stores a client id once, so nothing is doubled).
-  var outbox = (function () {
-    var opened = null;
-    function db() {
-      if (!window.indexedDB) return Promise.reject(new Error("no IndexedDB"));
-      if (!opened) {
-        opened = new Promise(function (resolve, reject) {
-          var request = indexedDB.open("entraide", 1);
-          request.onupgradeneeded = function () {
-            request.result.createObjectStore("outbox", { keyPath: "client_id" });
-          };
-          request.onsuccess = function () { resolve(request.result); };
-          request.onerror = function () { reject(request.error); };
-        });
-      }
-      return opened;
-    }
-    function run(mode, work) {
-      return db().then(function (database) {
-        return new Promise(function (resolve, reject) {
-          var tx = database.transaction("outbox", mode);
-          var result = work(tx.objectStore("outbox"));
-          tx.oncomplete = function () { resolve(result && result.result); };
-          tx.onerror = function () { reject(tx.error); };
-        });
-      }).catch(function () { return null; });
-    }
-    return {
-      put: function (item) { return run("readwrite", function (store) { return store.put(item); }); },
-      remove: function (clientId) { return run("readwrite", function (store) { return store.delete(clientId); }); },
-      all: function () { return run("readonly", function (store) { return store.getAll(); }); }
-    };
-  })();
+  // The outbox (IndexedDB, static/js/pwa.js): what was written and not yet
+  // acknowledged, kept across a reload or an offline start, sent again with
+  // its client id (the server stores a client id once: nothing is doubled).
+  var outbox = window.entraideStore ? window.entraideStore("outbox") : {
+    put: function () { return Promise.resolve(null); },
+    remove: function () { return Promise.resolve(null); },
+    all: function () { return Promise.resolve([]); }
+  };
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();

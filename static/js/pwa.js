@@ -6,6 +6,110 @@
   "use strict";
   var banner = document.getElementById("offline-banner");
 
+  // Small IndexedDB stores, keyed by client_id: "outbox" (chat messages,
+  // static/js/chat.js) and "forms" (forms sent offline, below).
+  var opened = null;
+  function db() {
+    if (!window.indexedDB) return Promise.reject(new Error("no IndexedDB"));
+    if (!opened) {
+      opened = new Promise(function (resolve, reject) {
+        var request = indexedDB.open("entraide", 2);
+        request.onupgradeneeded = function () {
+          ["outbox", "forms"].forEach(function (name) {
+            if (!request.result.objectStoreNames.contains(name)) {
+              request.result.createObjectStore(name, { keyPath: "client_id" });
+            }
+          });
+        };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+        request.onblocked = function () { reject(new Error("blocked")); };
+      });
+    }
+    return opened;
+  }
+  window.entraideStore = function (name) {
+    function run(mode, work) {
+      return db().then(function (database) {
+        return new Promise(function (resolve, reject) {
+          var tx = database.transaction(name, mode);
+          var result = work(tx.objectStore(name));
+          tx.oncomplete = function () { resolve(result && result.result); };
+          tx.onerror = function () { reject(tx.error); };
+        });
+      }).catch(function () { return null; });
+    }
+    return {
+      put: function (item) { return run("readwrite", function (store) { return store.put(item); }); },
+      remove: function (id) { return run("readwrite", function (store) { return store.delete(id); }); },
+      all: function () { return run("readonly", function (store) { return store.getAll(); }); }
+    };
+  };
+
+  function clientId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  // A form marked data-offline-queue (a new request) is kept on the device
+  // when sent without a connection, then sent once the connection returns,
+  // with its client id: the server publishes one request per client id.
+  var forms = window.entraideStore("forms");
+  document.querySelectorAll("form[data-offline-queue]").forEach(function (form) {
+    var idField = form.querySelector("input[name=client_id]");
+    if (idField && !idField.value) idField.value = clientId();
+    // A request refused after the connection came back: its words come back
+    // here to be corrected and sent again.
+    forms.all().then(function (items) {
+      var refused = (items || []).filter(function (item) { return item.refused; })[0];
+      if (!refused || form.querySelector(".error-summary")) return;
+      refused.fields.forEach(function (pair) {
+        if (pair[0] === "csrfmiddlewaretoken") return;
+        form.querySelectorAll('[name="' + pair[0] + '"]').forEach(function (field) {
+          if (field.type === "radio" || field.type === "checkbox") field.checked = field.value === pair[1];
+          else field.value = pair[1];
+        });
+      });
+      forms.remove(refused.client_id);
+    });
+    form.addEventListener("submit", function (event) {
+      if (navigator.onLine) return;
+      event.preventDefault();
+      var fields = [];
+      new FormData(form).forEach(function (value, key) { fields.push([key, String(value)]); });
+      forms.put({ client_id: idField.value, action: form.action, fields: fields }).then(function () {
+        var saved = document.getElementById("queued-notice");
+        if (saved) { saved.hidden = false; saved.focus(); }
+      });
+    });
+  });
+  function sendQueued() {
+    if (!navigator.onLine) return;
+    forms.all().then(function (items) {
+      (items || []).filter(function (item) { return !item.refused; }).forEach(function (item) {
+        fetch(item.action, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams(item.fields).toString()
+        }).then(function (response) {
+          if (response.ok || response.redirected) {  // published
+            forms.remove(item.client_id);
+            if (banner) { banner.textContent = banner.dataset.sent; banner.hidden = false; }
+          } else if (response.status >= 400 && response.status < 500) {
+            // Refused (a field to correct): kept, and put back in the form
+            // the next time it is opened, never sent blindly again.
+            item.refused = true;
+            forms.put(item);
+            if (banner) { banner.textContent = banner.dataset.refused; banner.hidden = false; }
+          }
+        }).catch(function () {});
+      });
+    });
+  }
+  window.addEventListener("online", sendQueued);
+  sendQueued();
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
   }
@@ -32,10 +136,17 @@
   if (iosSteps && ios && !standalone) iosSteps.hidden = false;
 
   // Offline: say so, and how old the page is.
-  function madeAt() {
-    var meta = document.querySelector('meta[name="entraide-made-at"]');
-    var when = meta ? new Date(meta.content) : new Date();
-    return when.toLocaleString([], { weekday: "long", hour: "2-digit", minute: "2-digit" });
+  var loadedAt = new Date();
+  function keptAt() {
+    // The moment the service worker kept this page (its X-Kept-At), or when
+    // it was loaded.
+    if (!window.caches) return Promise.resolve(loadedAt);
+    return caches.open("entraide-pages-1").then(function (cache) {
+      return cache.match(location.pathname);
+    }).then(function (hit) {
+      var at = hit && hit.headers.get("X-Kept-At");
+      return at ? new Date(at) : loadedAt;
+    }).catch(function () { return loadedAt; });
   }
   function showConnection() {
     if (!banner) return;
@@ -43,8 +154,11 @@
       if (!banner.hidden) { banner.textContent = banner.dataset.back; setTimeout(function () { banner.hidden = true; }, 4000); }
       document.documentElement.dataset.offline = "";
     } else {
-      banner.textContent = banner.dataset.said.replace("{time}", madeAt());
-      banner.hidden = false;
+      keptAt().then(function (when) {
+        var words = when.toLocaleString([], { weekday: "long", hour: "2-digit", minute: "2-digit" });
+        banner.textContent = banner.dataset.said.replace("{time}", words);
+        banner.hidden = false;
+      });
       document.documentElement.dataset.offline = "1";
     }
   }

@@ -76,3 +76,32 @@ def test_installable_then_offline_the_conversation_opens_and_a_message_waits_to_
     expect(alice.locator("#chat-form")).to_have_attribute("data-live", "1")
     expect(alice.locator(".bubble.mine", has_text="Écrit sans réseau")).to_have_count(1)
     assert Message.objects.filter(body="Écrit sans réseau").count() == 1
+
+
+def test_a_request_written_offline_is_published_once_when_the_connection_returns(
+    asgi_server, browser, category
+):
+    from neighbors.models import User
+    from requests_board.models import HelpRequest
+    from tests.factories import resident_at
+
+    dupont = resident_at(48.86, 2.37, display_name="Mme Dupont", language="fr")
+    page = browser_login(browser, f"http://{asgi_server}", dupont, locale="fr-FR")
+    page.goto("/requests/new/")
+    page.reload()  # under the service worker's control: kept for offline use
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.get_by_label("Pas de jour précis", exact=True).check()
+    page.locator("#id_title").fill("Écrit dans le métro")
+    page.get_by_role("button", name="Publier ma demande").click()
+    expect(page.locator("#queued-notice")).to_be_visible()
+    assert not HelpRequest.objects.filter(title="Écrit dans le métro").exists()
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#offline-banner")).to_contain_text("est publié", timeout=15_000)
+    # The page again, online: nothing left to send, and the request is there once.
+    page.goto("/requests/mine/")
+    page.wait_for_timeout(500)
+    assert HelpRequest.objects.filter(title="Écrit dans le métro", author=dupont).count() == 1
+    assert User.objects.filter(pk=dupont.pk).exists()

@@ -257,3 +257,33 @@ async def test_ids_out_of_any_range_get_an_error_frame_and_spare_the_batch(conve
     assert [f["client_id"] for f in frames if f["type"] == "message.ack"] == ["good"]
     assert await Message.objects.filter(client_id="good").aexists()
     await alice.disconnect()
+
+
+async def test_presence_frames_say_which_conversation_is_on_screen(conversation, stranger):
+    from realtime.presence import on_screen
+
+    alice = await connect(conversation.requester)
+    phone = await connect(conversation.requester)
+    me, here = conversation.requester_id, conversation.pk
+    await alice.send_json_to({"type": "presence", "conversation": here})
+    await alice.send_json_to({"type": "sync", "after": 10**12})  # a frame after it: it is done
+    assert (await alice.receive_json_from())["type"] == "sync.done"
+    assert await database_sync_to_async(on_screen)(me, here)
+
+    # Her phone leaves it; the laptop still shows it.
+    await phone.send_json_to({"type": "presence", "conversation": None})
+    await phone.send_json_to({"type": "sync", "after": 10**12})
+    await phone.receive_json_from()
+    assert await database_sync_to_async(on_screen)(me, here)
+    # The laptop leaves, or closes: nothing on screen.
+    await alice.disconnect()
+    assert not await database_sync_to_async(on_screen)(me, here)
+
+    # Someone else's conversation, or nonsense: an error frame, and nothing stored.
+    sam = await connect(stranger)
+    for bad in (here, "12", [here], True, -1):
+        await sam.send_json_to({"type": "presence", "conversation": bad})
+        assert (await sam.receive_json_from())["code"] == "not_found"
+    assert not await database_sync_to_async(on_screen)(stranger.pk, here)
+    await phone.disconnect()
+    await sam.disconnect()
