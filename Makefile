@@ -11,15 +11,24 @@ MANAGE := $(PY) manage.py
 PO_FILES := $(wildcard */locale/*/LC_MESSAGES/django.po locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test setup system-packages lint check lock messages clean
+.PHONY: run serve scaled test setup system-packages lint check lock messages clean
 
 run: setup
 	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
 	@# A development VAPID key pair for Web Push, made once (var/vapid.pem).
 	DJANGO_DEBUG=1 $(MANAGE) vapid_keys --write
-	@echo "Entraide on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "Entraide on http://$(HOST):$(PORT)/ (Ctrl-C stops it). Development mode, for trying"
+	@echo "only: on a server, use 'make serve' (production mode, behind nginx; docs/deploy.md)."
 	DJANGO_DEBUG=1 HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/serve
+
+# The embedded default in production mode, for a small server (docs/deploy.md).
+serve: setup
+	HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/serve-production
+
+# The scaled setup on this machine: PostgreSQL, Redis, nginx, several workers.
+scaled: setup
+	HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/scaled
 
 test: setup
 	scripts/test.sh

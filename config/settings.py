@@ -207,6 +207,9 @@ VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:admin@entraide.invalid"
 PUSH_ALLOW_LOOPBACK = env.bool("PUSH_ALLOW_LOOPBACK", default=DEBUG)
 PUSH_TIMEOUT_S = env.float("PUSH_TIMEOUT_S", default=5.0)
 
+# /healthz says 503 once the oldest task due has waited this long.
+HEALTH_TASK_MAX_AGE_S = env.int("HEALTH_TASK_MAX_AGE_S", default=600)
+
 # How long a request addressed to one volunteer ("Ask Louise") waits for her
 # before it goes to the usual waves.
 DIRECT_REQUEST_MINUTES = env.int("DIRECT_REQUEST_MINUTES", default=120)
@@ -409,6 +412,8 @@ SECURE_SSL = env.bool("SECURE_SSL", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_SSL_REDIRECT = SECURE_SSL and env.bool("SECURE_SSL_REDIRECT", default=True)
+# Load balancers ask over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_SSL else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

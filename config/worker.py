@@ -37,7 +37,7 @@ def _run_forever() -> None:
             tasks_schedule_periodic()
             Worker(
                 queue_names=["*"],
-                interval=2.0,
+                interval=1.0,
                 batch=False,
                 backend_name="default",
                 startup_delay=False,

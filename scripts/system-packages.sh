@@ -16,7 +16,7 @@ packages=(
     python3 python3-venv python3-dev build-essential gettext
     libsqlite3-mod-spatialite gdal-bin
     "postgresql-$pg_major" "postgresql-$pg_major-postgis-3" postgis
-    redis-server
+    redis-server nginx
     chromium fonts-liberation fonts-noto-color-emoji
 )
 

@@ -103,6 +103,7 @@ SKIPPED_PREFIXES = {
     settings.STATIC_URL.lstrip("/"): "static files, not pages",
     "manifest.webmanifest": "the app's manifest (JSON): tests/chat/test_browser_offline.py",
     "sw.js": "the service worker's script: tests/chat/test_browser_offline.py",
+    "healthz": "the health check (JSON) for load balancers: tests/config/test_health.py",
 }
 # Routes whose GET answers a file to save, not a page (checked to stay so).
 DOWNLOADS = {

@@ -1,0 +1,87 @@
+"""`/healthz`: whether this process can serve (DESIGN.md, "Two ways to run").
+
+The database answers, Redis answers (when the setup has one), and the
+background tasks keep up: the oldest task due and not yet taken waits less
+than HEALTH_TASK_MAX_AGE_S. 200 when all is well, 503 otherwise, with what
+was found; nothing about any person. For load balancers and monitoring."""
+
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any failure is the answer, not an error page
+        return "unavailable"
+    return "ok"
+
+
+def _redis() -> str:
+    if not settings.REDIS_URL:
+        return "not used"
+    try:
+        cache.set("healthz", 1, 10)
+        return "ok" if cache.get("healthz") == 1 else "unavailable"
+    except Exception:
+        return "unavailable"
+
+
+# django-tasks-db writes "no run_after" (due at once) as the year 9999.
+_AT_ONCE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _oldest_task_wait_s() -> float | None:
+    """Seconds the oldest due task has waited since it fell due (0 when
+    none waits; None when the queue cannot be read)."""
+    now = timezone.now()
+    try:
+        due = DBTaskResult.objects.filter(status="READY").filter(
+            Q(run_after__lte=now) | Q(run_after__gte=_AT_ONCE)
+        )
+        rows = due.order_by("enqueued_at").values_list("enqueued_at", "run_after")[:50]
+        waits = [
+            (
+                now - (enqueued if run_after >= _AT_ONCE else max(enqueued, run_after))
+            ).total_seconds()
+            for enqueued, run_after in rows
+        ]
+    except Exception:
+        return None
+    return max(waits, default=0.0)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    started = time.perf_counter()
+    database = _database()
+    redis = _redis()
+    waited = _oldest_task_wait_s() if database == "ok" else None
+    tasks_ok = waited is not None and waited < settings.HEALTH_TASK_MAX_AGE_S
+    healthy = database == "ok" and redis in ("ok", "not used") and tasks_ok
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "database": database,
+            "redis": redis,
+            "tasks": {
+                "oldest_waiting_s": None if waited is None else round(waited, 1),
+                "limit_s": settings.HEALTH_TASK_MAX_AGE_S,
+            },
+            "checked_in_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+        status=200 if healthy else 503,
+    )
