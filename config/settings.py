@@ -289,6 +289,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "neighbors.forms.SignupExtraForm"
 # The web sign-up creates accounts through neighbors.services.user_signup, as the API does.
 ACCOUNT_FORMS = {"signup": "neighbors.adapter.SignupForm"}
+ACCOUNT_ADAPTER = "neighbors.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
 # allauth's own limits (login failures, sign-up, password reset) share the

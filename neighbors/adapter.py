@@ -9,12 +9,18 @@ Not in neighbors.forms: allauth's forms module imports that one (the
 `ACCOUNT_SIGNUP_FORM_CLASS` it builds on), so importing allauth's forms
 from it would be a cycle."""
 
+import logging
+import smtplib
+
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from neighbors import services
+
+logger = logging.getLogger(__name__)
 
 # The service's field names, as the web form spells them.
 _FORM_FIELDS = {"password": "password1"}
@@ -81,3 +87,15 @@ class SignupForm(AllauthSignupForm):
             send_verification=False,
             language=get_language(),
         )
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's emails (the sign-up code, a password reset) never fail the
+    request that sends them: a mail server that is down is logged, and the
+    person can ask for the code again."""
+
+    def send_mail(self, template_prefix, email, context):
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (OSError, smtplib.SMTPException):
+            logger.exception("could not send the %s email", template_prefix.rsplit("/", 1)[-1])
