@@ -11,9 +11,9 @@ MANAGE := $(PY) manage.py
 PO_FILES := $(wildcard */locale/*/LC_MESSAGES/django.po locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve scaled test setup system-packages lint check lock messages clean
+.PHONY: run serve scaled test setup setup-base system-packages-base system-packages lint check lock messages clean
 
-run: setup
+run: setup-base
 	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
 	@# A development VAPID key pair for Web Push, made once (var/vapid.pem).
@@ -23,24 +23,37 @@ run: setup
 	DJANGO_DEBUG=1 HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/serve
 
 # The embedded default in production mode, for a small server (docs/deploy.md).
-serve: setup
+serve: setup-base
 	HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/serve-production
 
 # The scaled setup on this machine: PostgreSQL, Redis, nginx, several workers.
-scaled: setup
+scaled: setup-base
+	@scripts/system-packages.sh scaled
 	HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/scaled
 
 test: setup
 	scripts/test.sh
 
+# `make run` and `make serve` install only what the embedded default uses;
+# `make test` adds PostgreSQL, Redis, nginx, Chromium and the development
+# tools (pytest, Playwright, ruff, the benchmarks' libraries).
+setup-base: system-packages-base $(VENV)/.installed-base $(MO_FILES) var/static/.collected
+
 setup: system-packages $(VENV)/.installed $(MO_FILES) var/static/.collected
 
-system-packages:
+system-packages-base:
 	@scripts/system-packages.sh
 
+system-packages:
+	@scripts/system-packages.sh test
+
 # Debian's python3: its sqlite3 can load the SpatiaLite extension (pyenv's cannot).
-$(VENV)/.installed: requirements/dev.txt
+$(VENV)/.installed-base: requirements/base.txt
 	test -x $(PY) || /usr/bin/python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed: requirements/dev.txt $(VENV)/.installed-base
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	touch $@
 
@@ -48,7 +61,7 @@ $(VENV)/.installed: requirements/dev.txt
 	$(VENV)/bin/django-admin compilemessages --ignore=.venv >/dev/null
 	touch $(MO_FILES)
 
-var/static/.collected: $(VENV)/.installed $(shell find static -type f 2>/dev/null)
+var/static/.collected: $(VENV)/.installed-base $(shell find static -type f 2>/dev/null)
 	mkdir -p var
 	DJANGO_DEBUG=1 $(MANAGE) collectstatic --no-input --verbosity 0
 	touch $@

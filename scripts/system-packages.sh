@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Entraide needs, only those missing.
 # apt-get as root, sudo otherwise; if neither works, names the packages.
+# Arguments say what for: nothing for the embedded default (`make run`,
+# `make serve`), `scaled` (PostgreSQL, Redis, nginx), `test` (those, and
+# Chromium for the browser tests).
 set -euo pipefail
 
 # The PostgreSQL major version differs between releases (15 on Debian 12):
@@ -15,10 +18,17 @@ pg_major=${pg_major:-15}
 packages=(
     python3 python3-venv python3-dev build-essential gettext
     libsqlite3-mod-spatialite gdal-bin
-    "postgresql-$pg_major" "postgresql-$pg_major-postgis-3" postgis
-    redis-server nginx
-    chromium fonts-liberation fonts-noto-color-emoji
 )
+for purpose in "$@"; do
+    case "$purpose" in
+        scaled|test)
+            packages+=("postgresql-$pg_major" "postgresql-$pg_major-postgis-3" postgis redis-server nginx)
+            ;;&
+        test)
+            packages+=(chromium fonts-liberation fonts-noto-color-emoji)
+            ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
