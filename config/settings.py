@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: its latency is the whole request's.
+    "config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -457,4 +459,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # One line per request with its latency (config/request_log.py);
+    # LOG_REQUESTS=WARNING turns them off.
+    "loggers": {
+        "entraide.requests": {
+            "handlers": ["console"],
+            "level": env.str("LOG_REQUESTS", default="INFO"),
+            "propagate": False,
+        }
+    },
 }

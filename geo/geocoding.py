@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from geopy.exc import GeopyError
-from geopy.geocoders import get_geocoder_for_service
+
+# geopy is imported when first used: its adapters module imports requests
+# and aiohttp whenever they are installed (pywebpush brings them), tens of
+# MB that a server which never searches an address need not hold.
 
 
 class GeocodingError(Exception):
@@ -20,6 +22,9 @@ class Place:
 
 
 def _geocoder():
+    from geopy.adapters import URLLibAdapter
+    from geopy.geocoders import get_geocoder_for_service
+
     conf = settings.GEOCODER
     cls = get_geocoder_for_service(conf["PROVIDER"])
     return cls(
@@ -27,7 +32,16 @@ def _geocoder():
         scheme=conf["SCHEME"],
         user_agent=conf["USER_AGENT"],
         timeout=conf["TIMEOUT"],
+        # The standard library's HTTP client: one try within the timeout, no
+        # retries (whichever HTTP libraries happen to be installed).
+        adapter_factory=URLLibAdapter,
     )
+
+
+def _geopy_error():
+    from geopy.exc import GeopyError
+
+    return GeopyError
 
 
 def geocode(address: str, *, language: str | None = None) -> Place:
@@ -43,7 +57,7 @@ def geocode(address: str, *, language: str | None = None) -> Place:
             kwargs["language"] = language
     try:
         location = _geocoder().geocode(address, **kwargs)
-    except GeopyError as exc:
+    except _geopy_error() as exc:
         raise GeocodingError(
             _(
                 "The address search is not available right now. Try again later, or place the pin on the map."
@@ -69,7 +83,7 @@ def address_of(*, lat: float, lng: float, language: str | None = None) -> str:
         kwargs["language"] = language
     try:
         location = _geocoder().reverse((lat, lng), **kwargs)
-    except (GeopyError, ValueError):
+    except (_geopy_error(), ValueError):
         return ""
     if location is None:
         return ""

@@ -3,13 +3,10 @@ encryption, RFC 8291, through pywebpush), in a background task."""
 
 import logging
 
-import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tasks import task
-from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from push import vapid
 from push.endpoints import endpoint_check
@@ -27,6 +24,11 @@ def push_send_now(*, subscription_id: int, data: str, ttl: int, urgency: str) ->
     """Sends one push (the task's body). Returns what happened: "sent",
     "gone" (the push service forgot the device: the subscription is
     deleted), "refused" (the endpoint is no longer allowed), "failed"."""
+
+    # Imported here: pywebpush brings requests and aiohttp (about 38 MB),
+    # which an idle server that pushes nothing need not hold.
+    from py_vapid import Vapid
+    from pywebpush import WebPushException, webpush
 
     subscription = PushSubscription.objects.filter(pk=subscription_id).first()
     if subscription is None:
@@ -70,6 +72,7 @@ def push_send_now(*, subscription_id: int, data: str, ttl: int, urgency: str) ->
 def _no_redirects():
     """A requests session that never follows a redirect: a push service that
     answers 3xx cannot send us elsewhere (inside our network, say)."""
+    import requests
 
     class Session(requests.Session):
         def request(self, *args, **kwargs):
