@@ -53,7 +53,23 @@ def _reverse(query: dict) -> dict:
     return {"error": "Unable to geocode"}
 
 
-class NominatimStandIn:
+class _LoopbackServer:
+    """An HTTP server on a free loopback port, in a thread, for `with`."""
+
+    def _serve(self, handler) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class NominatimStandIn(_LoopbackServer):
     """mode: "ok" answers from KNOWN_PLACES, "error" answers 500, "slow" sleeps
     past the client's timeout. `queries` records what was asked."""
 
@@ -101,21 +117,12 @@ class NominatimStandIn:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serve(Handler)
 
     @property
     def domain(self) -> str:
         host, port = self.server.server_address
         return f"{host}:{port}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _png_1x1() -> bytes:
@@ -136,7 +143,7 @@ def _png_1x1() -> bytes:
 TILE_PNG = _png_1x1()
 
 
-class TileStandIn:
+class TileStandIn(_LoopbackServer):
     """Answers any /{z}/{x}/{y}.png with a tiny PNG; counts what it served."""
 
     def __init__(self):
@@ -159,9 +166,8 @@ class TileStandIn:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self._serve(Handler)
+        self.thread.start()  # for the whole test process (tests/conftest.py)
 
     @property
     def url_template(self) -> str:
@@ -169,7 +175,7 @@ class TileStandIn:
         return f"http://{host}:{port}/{{z}}/{{x}}/{{y}}.png"
 
 
-class PushServiceStandIn:
+class PushServiceStandIn(_LoopbackServer):
     """A push service (RFC 8030) on loopback: it keeps every push it is sent
     (path, headers, the encrypted body) and answers 201 Created, or 410 Gone
     for a device whose path is in `gone`. `endpoint(name)` is a device's URL."""
@@ -200,16 +206,7 @@ class PushServiceStandIn:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
     @property
     def origin(self) -> str:

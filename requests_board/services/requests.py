@@ -146,8 +146,34 @@ def _validate_request_fields(
     return errors
 
 
+def help_request_create(*, author, client_id: str = "", **fields) -> HelpRequest:
+    """Publishes a request. Text that seems to hold a phone number, an email
+    or an address is refused with a warning unless `publish_anyway`; then it
+    is published and flagged to moderators. A request for a day
+    (`needed_on`) is of no use after it unless `needed_by` says otherwise.
+    A request `addressed_to` an offer goes to that volunteer first: the
+    waves wait DIRECT_REQUEST_MINUTES for her. A `client_id` (a form sent
+    again when a connection returned) publishes one request, however often
+    it comes. The fields are _help_request_publish's."""
+    if not client_id:
+        return _help_request_publish(author=author, **fields)
+    key = f"request-client:{author.pk}:{client_id[:64]}"
+    if not cache.add(key, 0, CLIENT_ID_SECONDS):
+        earlier = HelpRequest.objects.filter(pk=cache.get(key) or 0, author=author).first()
+        if earlier is None:
+            raise TransitionError(_("This request is being published."), code="in_progress")
+        return earlier
+    try:
+        request = _help_request_publish(author=author, **fields)
+    except BaseException:
+        cache.delete(key)  # refused: corrected, it may come again
+        raise
+    cache.set(key, request.pk, CLIENT_ID_SECONDS)
+    return request
+
+
 @transaction.atomic
-def help_request_create(
+def _help_request_publish(
     *,
     author,
     title: str,
@@ -162,44 +188,7 @@ def help_request_create(
     max_distance_m: int | None = None,
     addressed_to: int | None = None,
     publish_anyway: bool = False,
-    client_id: str = "",
 ) -> HelpRequest:
-    """Publishes a request. Text that seems to hold a phone number, an email
-    or an address is refused with a warning unless `publish_anyway`; then it
-    is published and flagged to moderators. A request for a day
-    (`needed_on`) is of no use after it unless `needed_by` says otherwise.
-    A request `addressed_to` an offer goes to that volunteer first: the
-    waves wait DIRECT_REQUEST_MINUTES for her. A `client_id` (a form sent
-    again when a connection returned) publishes one request, however often
-    it comes."""
-    if client_id:
-        key = f"request-client:{author.pk}:{client_id[:64]}"
-        if not cache.add(key, 0, CLIENT_ID_SECONDS):
-            earlier = HelpRequest.objects.filter(pk=cache.get(key) or 0, author=author).first()
-            if earlier is None:
-                raise TransitionError(_("This request is being published."), code="in_progress")
-            return earlier
-        try:
-            request = help_request_create(
-                author=author,
-                title=title,
-                category=category,
-                location=location,
-                description=description,
-                urgency=urgency,
-                needed_by=needed_by,
-                needed_on=needed_on,
-                part_of_day=part_of_day,
-                meeting_note=meeting_note,
-                max_distance_m=max_distance_m,
-                addressed_to=addressed_to,
-                publish_anyway=publish_anyway,
-            )
-        except BaseException:
-            cache.delete(key)
-            raise
-        cache.set(key, request.pk, CLIENT_ID_SECONDS)
-        return request
     restriction_check(author)
     needed_by = needed_by or needed_on
     errors = _validate_request_fields(

@@ -22,11 +22,18 @@ def pg_env_and_args(settings_dict: dict) -> tuple[dict, list[str]]:
     return env, args
 
 
-def pg_tool(name: str) -> str:
-    found = shutil.which(name)
+def pg_run(tool: str, *args: str) -> None:
+    """Runs pg_dump or pg_restore on the app's database; CommandError with
+    what it said when it fails."""
+    found = shutil.which(tool)
     if not found:
-        raise CommandError(f"{name} not found: install postgresql-client")
-    return found
+        raise CommandError(f"{tool} not found: install postgresql-client")
+    env, conn_args = pg_env_and_args(connection.settings_dict)
+    result = subprocess.run(  # noqa: S603 (the operator's own database settings)
+        [found, *conn_args, *args], env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        raise CommandError(f"{tool} failed: {result.stderr.strip()}")
 
 
 class Command(BaseCommand):
@@ -39,22 +46,7 @@ class Command(BaseCommand):
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         if connection.vendor == "postgresql":
-            env, conn_args = pg_env_and_args(connection.settings_dict)
-            result = subprocess.run(  # noqa: S603 (the operator's own database settings)
-                [
-                    pg_tool("pg_dump"),
-                    "--format=custom",
-                    "--no-owner",
-                    "--file",
-                    str(target),
-                    *conn_args,
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if result.returncode:
-                raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+            pg_run("pg_dump", "--format=custom", "--no-owner", "--file", str(target))
         elif connection.vendor == "sqlite":
             connection.ensure_connection()
             with sqlite3.connect(target) as copy:

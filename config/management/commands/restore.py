@@ -2,13 +2,12 @@
 `manage.py backup`. Stop the app first (or every worker, in a city)."""
 
 import sqlite3
-import subprocess
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from config.management.commands.backup import pg_env_and_args, pg_tool
+from config.management.commands.backup import pg_run
 
 
 class Command(BaseCommand):
@@ -22,24 +21,15 @@ class Command(BaseCommand):
         if not source.is_file():
             raise CommandError(f"{source}: no such backup")
         if connection.vendor == "postgresql":
-            env, conn_args = pg_env_and_args(connection.settings_dict)
             connection.close()
-            result = subprocess.run(  # noqa: S603 (the operator's own database settings)
-                [
-                    pg_tool("pg_restore"),
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--single-transaction",
-                    *conn_args,
-                    str(source),
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
+            pg_run(
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                str(source),
             )
-            if result.returncode:
-                raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
         elif connection.vendor == "sqlite":
             with open(source, "rb") as header:
                 if header.read(16) != b"SQLite format 3\x00":
