@@ -17,6 +17,7 @@ from chat import selectors, services
 from chat.writer import writer
 from common.ids import as_id
 from common.json_input import JSONInputError, json_loads
+from common.metrics import WEBSOCKETS_OPEN
 from realtime.events import publish_now, user_group
 from realtime.presence import presence_set
 
@@ -38,6 +39,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        WEBSOCKETS_OPEN.inc()
 
     async def dispatch(self, message):
         # Channels (4.2+) hops to the ORM thread before every event to close
@@ -51,6 +53,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
+            WEBSOCKETS_OPEN.dec()
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if getattr(self, "present_in", None) is not None:
                 await sync_to_async(presence_set)(self.user.pk, self.channel_name, None)

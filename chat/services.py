@@ -25,6 +25,7 @@ from chat.selectors import (
     message_payload,
 )
 from common.ids import MAX_ID, as_id
+from common.metrics import MESSAGES
 from common.text import texts_check
 from neighbors import notify
 from neighbors.models import User
@@ -214,6 +215,7 @@ def _messages_store(batch: list[Outgoing]) -> list:
             for payload in [message_payload(message)]
         )
         _messages_push(messages)
+        MESSAGES.inc(len(messages))
     for index, message in zip(allowed, messages, strict=True):
         results[index] = (message, True)
     first_results = {

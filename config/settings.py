@@ -209,6 +209,9 @@ VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:admin@entraide.invalid"
 PUSH_ALLOW_LOOPBACK = env.bool("PUSH_ALLOW_LOOPBACK", default=DEBUG)
 PUSH_TIMEOUT_S = env.float("PUSH_TIMEOUT_S", default=5.0)
 
+# /metrics answers the machine itself, or this bearer token (config/metrics.py).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
 # /healthz says 503 once the oldest task due has waited this long.
 HEALTH_TASK_MAX_AGE_S = env.int("HEALTH_TASK_MAX_AGE_S", default=600)
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config import health, pwa, views
+from config import health, metrics, pwa, views
 from neighbors import views as neighbors_views
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     # Django's language switch, remembered for the person's emails.
     path("i18n/setlang/", neighbors_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),

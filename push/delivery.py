@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tasks import task
 
+from common.metrics import PUSHES
 from push import vapid
 from push.endpoints import endpoint_check
 from push.models import PushSubscription
@@ -17,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 @task()
 def push_deliver(subscription_id: int, data: str, ttl: int, urgency: str) -> str:
-    return push_send_now(subscription_id=subscription_id, data=data, ttl=ttl, urgency=urgency)
+    outcome = push_send_now(subscription_id=subscription_id, data=data, ttl=ttl, urgency=urgency)
+    PUSHES.labels(outcome).inc()
+    return outcome
 
 
 def push_send_now(*, subscription_id: int, data: str, ttl: int, urgency: str) -> str:

@@ -104,6 +104,7 @@ SKIPPED_PREFIXES = {
     "manifest.webmanifest": "the app's manifest (JSON): tests/chat/test_browser_offline.py",
     "sw.js": "the service worker's script: tests/chat/test_browser_offline.py",
     "healthz": "the health check (JSON) for load balancers: tests/config/test_health.py",
+    "metrics": "Prometheus's text format, for the machine itself: tests/config/test_metrics.py",
 }
 # Routes whose GET answers a file to save, not a page (checked to stay so).
 DOWNLOADS = {
