@@ -16,11 +16,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from django.contrib.gis.geos import Point
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from chat import services as chat_services
 from chat.models import Conversation
+from geo.distance import band_for, metres_between
 from push import vapid
 from push.delivery import push_deliver
 from push.models import PushSubscription
@@ -183,7 +184,10 @@ def test_an_urgent_request_reaches_the_volunteer_s_phone_encrypted_and_signed(
     data = push["data"]
     assert data["type"] == "new_request" and data["tag"] == f"request-{request.pk}"
     assert data["title"] == "Un voisin près de chez vous a besoin d'aide"
-    assert "Courses urgentes" in data["body"] and "entre 500 m et 1,5 km" in data["body"]
+    request.refresh_from_db()
+    band = band_for(metres_between(b.home, request.public_location))  # B's own list's band
+    with translation.override("fr"):
+        assert data["body"] == f"Courses urgentes · {band.label}"
     assert data["url"] == f"/requests/{request.pk}/"
     text = json.dumps(data)
     for secret in (f"{lat:.4f}", f"{lng:.4f}", "48.86", "2.37"):
