@@ -166,3 +166,30 @@ def test_a_client_that_stops_reading_is_cut_off_not_buffered(asgi_server, conver
             assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "sync.done"
 
     asyncio.run(scenario())
+    # The cut-off consumer reads its history on to the end (a consumer takes
+    # its events one at a time: its disconnect waits behind the sync). Let it
+    # finish before the teardown empties the tables under its queries.
+    _until_the_server_is_quiet()
+
+
+def _until_the_server_is_quiet(seconds: float = 1.0, timeout: float = 30.0):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return  # SQLite: the teardown waits on the file lock
+    quiet_since, deadline = None, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state = 'active'"
+            )
+            busy = cursor.fetchone()[0]
+        now = time.monotonic()
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= seconds:
+            return
+        time.sleep(0.05)
