@@ -199,7 +199,7 @@
     if (!body.trim()) return;
     var clientId = uuid();
     queue(clientId, body);
-    outbox.put({ client_id: clientId, conversation: config.conversation, body: body, at: new Date().toISOString() });
+    outbox.put({ client_id: clientId, who: String(config.me), conversation: config.conversation, body: body, at: new Date().toISOString() });
     input.value = "";
     input.focus();
     send({ type: "message.send", conversation: config.conversation, body: body, client_id: clientId });
@@ -235,7 +235,8 @@
   var late = new Promise(function (resolve) { setTimeout(function () { resolve(null); }, 1500); });
   Promise.race([outbox.all(), late]).then(function (items) {
     (items || []).forEach(function (item) {
-      if (item.conversation === config.conversation && !pending[item.client_id]) {
+      // Only what this person wrote here: never another's, left on the device.
+      if (item.conversation === config.conversation && item.who === String(config.me) && !pending[item.client_id]) {
         queue(item.client_id, item.body, item.at);
       }
     });

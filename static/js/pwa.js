@@ -46,6 +46,22 @@
     };
   };
 
+  // Another person on this device (or nobody, after signing out): what the
+  // last one left here (kept pages, messages and requests waiting) is
+  // forgotten, never shown to or sent as the next one.
+  var who = document.body.dataset.who || "";
+  var before = localStorage.getItem("entraide-who");
+  if (before !== null && before !== who) {
+    if (window.caches) caches.delete("entraide-pages-1");
+    ["outbox", "forms"].forEach(function (name) {
+      var store = window.entraideStore(name);
+      store.all().then(function (items) {
+        (items || []).forEach(function (item) { store.remove(item.client_id); });
+      });
+    });
+  }
+  localStorage.setItem("entraide-who", who);
+
   function clientId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2);
@@ -61,7 +77,7 @@
     // A request refused after the connection came back: its words come back
     // here to be corrected and sent again.
     forms.all().then(function (items) {
-      var refused = (items || []).filter(function (item) { return item.refused; })[0];
+      var refused = (items || []).filter(function (item) { return item.refused && item.who === who; })[0];
       if (!refused || form.querySelector(".error-summary")) return;
       refused.fields.forEach(function (pair) {
         if (pair[0] === "csrfmiddlewaretoken") return;
@@ -77,7 +93,7 @@
       event.preventDefault();
       var fields = [];
       new FormData(form).forEach(function (value, key) { fields.push([key, String(value)]); });
-      forms.put({ client_id: idField.value, action: form.action, fields: fields }).then(function () {
+      forms.put({ client_id: idField.value, who: who, action: form.action, fields: fields }).then(function () {
         var saved = document.getElementById("queued-notice");
         if (saved) { saved.hidden = false; saved.focus(); }
       });
@@ -86,7 +102,8 @@
   function sendQueued() {
     if (!navigator.onLine) return;
     forms.all().then(function (items) {
-      (items || []).filter(function (item) { return !item.refused; }).forEach(function (item) {
+      // Only this person's, whatever another left on the device.
+      (items || []).filter(function (item) { return !item.refused && item.who === who; }).forEach(function (item) {
         fetch(item.action, {
           method: "POST",
           credentials: "same-origin",

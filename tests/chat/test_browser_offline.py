@@ -105,3 +105,46 @@ def test_a_request_written_offline_is_published_once_when_the_connection_returns
     page.wait_for_timeout(500)
     assert HelpRequest.objects.filter(title="Écrit dans le métro", author=dupont).count() == 1
     assert User.objects.filter(pk=dupont.pk).exists()
+
+
+def test_what_one_person_left_waiting_is_never_sent_as_the_next_one(
+    conversation, asgi_server, browser
+):
+    """A shared phone: Alice writes without a connection and leaves; Bruno
+    signs in on the same browser. Her waiting message is neither shown to
+    him nor sent as his, and the pages kept for her are forgotten."""
+    from tests.factories import PASSWORD
+
+    base = f"http://{asgi_server}"
+    alice = browser_login(browser, base, conversation.requester, locale="fr-FR")
+    page_url = f"/conversations/{conversation.pk}/"
+    alice.goto(page_url)
+    alice.reload()  # under the service worker's control
+    expect(alice.locator("#chat-form")).to_have_attribute("data-live", "1")
+    alice.context.set_offline(True)
+    alice.reload()  # from the kept copy: no socket
+    alice.locator("#chat-body").fill("Écrit par Alice")
+    alice.get_by_role("button", name="Envoyer").click()
+    expect(alice.locator(".bubble.mine", has_text="Écrit par Alice")).to_be_visible()
+    alice.wait_for_timeout(300)  # the outbox write
+    context = alice.context
+    alice.close()
+    context.clear_cookies()
+    context.set_offline(False)
+
+    bruno = context.new_page()
+    bruno.set_default_timeout(10_000)
+    bruno.goto(f"{base}/accounts/login/")
+    bruno.locator("#id_login").fill(conversation.volunteer.email)
+    bruno.locator("#id_password").fill(PASSWORD)
+    bruno.locator("main button[type=submit]").click()
+    bruno.goto(f"{base}{page_url}")
+    expect(bruno.locator("#chat-form")).to_have_attribute("data-live", "1")
+    bruno.wait_for_timeout(1500)
+    expect(bruno.locator(".bubble", has_text="Écrit par Alice")).to_have_count(0)
+    assert not Message.objects.filter(body="Écrit par Alice").exists()
+    kept = bruno.evaluate(
+        "path => caches.open('entraide-pages-1').then(c => c.match(path)).then(r => r ? r.text() : '')",
+        page_url,
+    )
+    assert "Écrit par Alice" not in kept
