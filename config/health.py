@@ -6,17 +6,17 @@ than HEALTH_TASK_MAX_AGE_S. 200 when all is well, 503 otherwise, with what
 was found; nothing about any person. For load balancers and monitoring."""
 
 import time
-from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, F, Min, When
+from django.db.models.functions import Greatest
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 
 def _database() -> str:
@@ -39,28 +39,20 @@ def _redis() -> str:
         return "unavailable"
 
 
-# django-tasks-db writes "no run_after" (due at once) as the year 9999.
-_AT_ONCE = datetime(9999, 1, 1, tzinfo=UTC)
-
-
 def _oldest_task_wait_s() -> float | None:
     """Seconds the oldest due task has waited since it fell due (0 when
-    none waits; None when the queue cannot be read)."""
-    now = timezone.now()
+    none waits; None when the queue cannot be read). django-tasks-db's own
+    `ready()` says which are due; a task with no run_after fell due when it
+    was queued, another at the later of the two."""
+    fell_due = Case(
+        When(run_after=get_date_max(), then=F("enqueued_at")),
+        default=Greatest("enqueued_at", "run_after"),
+    )
     try:
-        due = DBTaskResult.objects.filter(status="READY").filter(
-            Q(run_after__lte=now) | Q(run_after__gte=_AT_ONCE)
-        )
-        rows = due.order_by("enqueued_at").values_list("enqueued_at", "run_after")[:50]
-        waits = [
-            (
-                now - (enqueued if run_after >= _AT_ONCE else max(enqueued, run_after))
-            ).total_seconds()
-            for enqueued, run_after in rows
-        ]
+        oldest = DBTaskResult.objects.ready().aggregate(oldest=Min(fell_due))["oldest"]
     except Exception:
         return None
-    return max(waits, default=0.0)
+    return (timezone.now() - oldest).total_seconds() if oldest else 0.0
 
 
 @never_cache

@@ -8,7 +8,6 @@ import os
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseForbidden
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_tasks_db.models import DBTaskResult
 from prometheus_client import (
@@ -36,11 +35,7 @@ def _queue_depth() -> CollectorRegistry:
     depth = Gauge(
         "entraide_tasks_waiting", "Background tasks due and not yet taken.", registry=registry
     )
-    now = timezone.now()
-    depth.set(
-        DBTaskResult.objects.filter(status="READY", run_after__lte=now).count()
-        + DBTaskResult.objects.filter(status="READY", run_after__year__gte=9999).count()
-    )
+    depth.set(DBTaskResult.objects.ready().count())
     return registry
 
 

@@ -197,6 +197,7 @@ def email_stop_url(user) -> str:
     return settings.SITE_URL + reverse("neighbors:email-stop", args=[token])
 
 
+@transaction.atomic
 def user_email_stop(*, user: User) -> None:
     """Turns off every notification email of `user` (the emails of the
     account itself, such as a password reset, still go)."""

@@ -138,7 +138,7 @@ def request_create(request):
                 messages.success(
                     request,
                     _("Your request is sent to %(name)s. You will be told when they answer.")
-                    % {"name": offer.volunteer.display_name},
+                    % {"name": help_request.addressed_to.volunteer.display_name},
                 )
             else:
                 messages.success(

@@ -55,14 +55,15 @@ self.addEventListener("fetch", function (event) {
     fetch(request).then(function (response) {
       if (kept(url) && response.ok && !response.redirected) {
         // Kept with the moment it was kept: the page says how old it is.
+        // waitUntil: the worker is not stopped before the copy is saved.
         var copy = response.clone();
-        copy.blob().then(function (body) {
+        event.waitUntil(copy.blob().then(function (body) {
           var headers = new Headers(copy.headers);
           headers.set("X-Kept-At", new Date().toISOString());
           return caches.open(PAGES).then(function (cache) {
             return cache.put(url.pathname, new Response(body, { status: copy.status, headers: headers }));
           });
-        });
+        }));
       }
       return response;
     }).catch(function () {

@@ -1,7 +1,7 @@
 """Notifications in the app (stored, pushed live) and the waves that tell
 the best-placed volunteers about a new request, by email too if they opted in."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -201,19 +201,37 @@ def _email_new_request_words(request: HelpRequest, user) -> EmailMessage:
 
 
 @task()
-def notify_wave(request_id: int) -> int:
+def notify_wave(request_id: int, until: str | None = None) -> int:
     """Notifies the next wave of volunteers for a request; schedules the one
-    after if nobody has responded by then. Returns how many were notified."""
+    after if nobody has responded by then. Returns how many were notified.
+
+    A request addressed to one volunteer queues its waves for her deadline,
+    `until` (addressed_until, ISO): a job whose deadline has since changed
+    (she declined: the waves started at once) stops, so one chain of waves
+    runs, never two."""
     waiting = (
         HelpRequest.objects.filter(pk=request_id).values_list("addressed_until", flat=True).first()
     )
+    if until is not None and (waiting is None or waiting != datetime.fromisoformat(until)):
+        return 0
     if waiting and waiting > timezone.now():
         # Addressed to one volunteer, who still has time: the waves wait.
-        notify_wave.using(run_after=waiting).enqueue(request_id)
+        notify_wave.using(run_after=waiting).enqueue(request_id, until)
         return 0
     notified, more = request_notify_wave(request_id=request_id)
     if more:
         notify_wave.using(
             run_after=timezone.now() + timedelta(minutes=settings.NOTIFY_WAVE_MINUTES)
-        ).enqueue(request_id)
+        ).enqueue(request_id, until)
     return notified
+
+
+def waves_start(request: HelpRequest) -> None:
+    """Queues the request's first wave after commit: at once, or at the
+    deadline of the volunteer it is addressed to."""
+    until = request.addressed_until
+    if until is None:
+        transaction.on_commit(lambda: notify_wave.enqueue(request.pk))
+        return
+    job = notify_wave.using(run_after=until) if until > timezone.now() else notify_wave
+    transaction.on_commit(lambda: job.enqueue(request.pk, until.isoformat()))

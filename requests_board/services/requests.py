@@ -40,8 +40,8 @@ from requests_board.services.follow_ups import follow_ups_ask
 from requests_board.services.notifications import (
     email_in_their_language,
     notification_send,
-    notify_wave,
     request_url,
+    waves_start,
 )
 from safety.flags import personal_data_check
 from safety.limits import limit_check
@@ -237,10 +237,7 @@ def _help_request_publish(
         published_anyway.send(sender=None, target_type="request", target_id=request.pk, found=found)
     if offer:
         direct_ask_tell(request)
-        waves = notify_wave.using(run_after=request.addressed_until)
-    else:
-        waves = notify_wave
-    transaction.on_commit(lambda: waves.enqueue(request.pk))
+    waves_start(request)
     transaction.on_commit(lambda: meeting_address_find.enqueue(request.pk))
     return request
 
@@ -389,7 +386,7 @@ def help_request_decline(*, request: HelpRequest, user) -> HelpRequest:
             title=request.title,
             url=request_url(request),
         )
-    transaction.on_commit(lambda: notify_wave.enqueue(request.pk))
+    waves_start(request)
     return request
 
 

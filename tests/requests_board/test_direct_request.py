@@ -246,3 +246,20 @@ def test_an_offer_withdrawn_meanwhile_is_said_at_the_top_and_sending_again_asks_
     again = client.post("/requests/new/", {**data, "addressed_to": ""})
     assert again.status_code == 302
     assert HelpRequest.objects.get().addressed_to is None
+
+
+def test_after_a_decline_one_chain_of_waves_runs_not_two(
+    client, settings, requester, category, louise, others, django_capture_on_commit_callbacks
+):
+    settings.NOTIFY_WAVE_SIZE = 2  # waves of two among the five others
+    with django_capture_on_commit_callbacks(execute=True):
+        request = _ask(requester, category, louise.offers.get().pk)
+    client.force_login(louise)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/requests/{request.pk}/decline/")
+    # The job queued for her old deadline and the one queued by the decline.
+    jobs = list(_waves())
+    assert len(jobs) == 2
+    notified = [notify_wave.call(*job.args_kwargs["args"]) for job in jobs]
+    assert sorted(notified) == [0, 2]  # one first wave; the stale job stops
+    assert Notification.objects.filter(kind="new_request").count() == 2

@@ -45,6 +45,10 @@ class Command(BaseCommand):
     def handle(self, *args, path, **options):
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
+        # For the owner only before a byte is written: pg_dump and SQLite
+        # write into the file as it is, keeping its mode.
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(target, 0o600)  # a file that was there keeps its old mode otherwise
         if connection.vendor == "postgresql":
             pg_run("pg_dump", "--format=custom", "--no-owner", "--file", str(target))
         elif connection.vendor == "sqlite":
@@ -54,5 +58,4 @@ class Command(BaseCommand):
             copy.close()
         else:
             raise CommandError(f"no backup for the {connection.vendor} backend")
-        os.chmod(target, 0o600)
         self.stdout.write(f"Backed up to {target} ({target.stat().st_size:,} bytes).")
