@@ -161,7 +161,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         """The conversation on screen on this connection (null: none). One
         that is not the user's is refused like any other frame about it."""
         conversation_id = content.get("conversation")
-        if conversation_id is not None:
+        if conversation_id is not None and conversation_id != getattr(self, "present_in", None):
             conversation = await database_sync_to_async(selectors.conversation_for_participant)(
                 user=self.user, conversation_id=conversation_id
             )

@@ -60,6 +60,11 @@ def conversations_follow_blocks(*, first_id: int, second_id: int, blocked: bool)
         Conversation.objects.filter(between).update(closed_at=None)
 
 
+# The client id of the first message, the volunteer's response itself: told
+# as a response already (email, push), never again as a message.
+RESPONSE_CLIENT_ID = "response-"
+
+
 def response_conversation_start(*, response) -> Conversation:
     """A volunteer's response (committed) opens the conversation between the
     two neighbours and is its first message (requests_board.signals.
@@ -70,7 +75,7 @@ def response_conversation_start(*, response) -> Conversation:
             user=response.volunteer,
             conversation_id=conversation.pk,
             body=response.message,
-            client_id=f"response-{response.pk}",
+            client_id=f"{RESPONSE_CLIENT_ID}{response.pk}",
         )
     except (RateLimited, Restricted, ValidationError):
         # The response stands and the requester sees it on the request's page;
@@ -214,8 +219,9 @@ def _messages_store(batch: list[Outgoing]) -> list:
             for message in messages
             for payload in [message_payload(message)]
         )
-        _messages_push(messages)
-        MESSAGES.inc(len(messages))
+    # Outside the conversation lock: pushes and counts need no lock.
+    _messages_push(messages)
+    MESSAGES.inc(len(messages))
     for index, message in zip(allowed, messages, strict=True):
         results[index] = (message, True)
     first_results = {
@@ -231,10 +237,11 @@ def _messages_push(messages) -> None:
     """A push to the other participant of each conversation written to,
     unless it is on their screen on one of their connections; one tag per
     conversation, so a newer push replaces the older. Never the message
-    itself (it may hold an address): who wrote, and about which request."""
+    itself (it may hold an address): who wrote, and about which request.
+    Nothing more is read unless someone of them has a device to push to."""
     latest = {}
     for message in messages:
-        if message.client_id.startswith("response-"):
+        if message.client_id.startswith(RESPONSE_CLIENT_ID):
             continue  # a response opening the chat: its own push said it
         other = message.conversation.other_participant_id(message.sender_id)
         if other is not None:
@@ -246,12 +253,23 @@ def _messages_push(messages) -> None:
         .values_list("user_id", flat=True)
         .distinct()
     )
-    for (other, conversation_id), message in latest.items():
-        if other not in subscribed or on_screen(other, conversation_id):
-            continue
-        sender, title = message.sender.display_name, message.conversation.request.title
+    due = {
+        key: message
+        for key, message in latest.items()
+        if key[0] in subscribed and not on_screen(*key)
+    }
+    if not due:
+        return
+    people = User.objects.in_bulk({other for other, _c in due})
+    titles = dict(
+        Conversation.objects.filter(pk__in={cid for _o, cid in due}).values_list(
+            "pk", "request__title"
+        )
+    )
+    for (other, conversation_id), message in due.items():
+        sender, title = message.sender.display_name, titles.get(conversation_id, "")
         push_to(
-            users=User.objects.filter(pk=other),
+            users=[people[other]],
             kind="message",
             payload_for=lambda user, sender=sender, title=title, cid=conversation_id: {
                 "type": "message",
@@ -351,7 +369,7 @@ def messages_unread_email(*, now=None) -> int:
             sender__isnull=False,
             conversation__closed_at__isnull=True,
         )
-        .exclude(client_id__startswith="response-")
+        .exclude(client_id__startswith=RESPONSE_CLIENT_ID)
         .values_list(
             "id",
             "conversation_id",
@@ -394,9 +412,7 @@ def messages_unread_email(*, now=None) -> int:
                 defaults={"emailed_upto_id": message_id},
             )
             if reader is None or sender is None or not notify.wants(reader, "message", "email"):
-                continue
-            if not (reader.is_active and reader.email):
-                continue
+                continue  # wants() also says no to an inactive account or no address
             _email_message_waiting(reader, sender, conversations[conversation_id])
             sent += 1
     return sent

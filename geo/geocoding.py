@@ -38,12 +38,6 @@ def _geocoder():
     )
 
 
-def _geopy_error():
-    from geopy.exc import GeopyError
-
-    return GeopyError
-
-
 def geocode(address: str, *, language: str | None = None) -> Place:
     """The best match for `address`; raises GeocodingError with a user-facing message."""
     address = address.strip()
@@ -55,9 +49,11 @@ def geocode(address: str, *, language: str | None = None) -> Place:
             kwargs["country_codes"] = settings.GEOCODER["COUNTRY_CODES"].split(",")
         if language:
             kwargs["language"] = language
+    from geopy.exc import GeopyError
+
     try:
         location = _geocoder().geocode(address, **kwargs)
-    except _geopy_error() as exc:
+    except GeopyError as exc:
         raise GeocodingError(
             _(
                 "The address search is not available right now. Try again later, or place the pin on the map."
@@ -72,7 +68,7 @@ def geocode(address: str, *, language: str | None = None) -> Place:
 
 # The parts of a Nominatim address that a neighbour would say, in order.
 _STREET = ("house_number", "road")
-_TOWN = ("postcode", "city", "town", "village", "municipality")
+_TOWN = ("city", "town", "village", "municipality")
 
 
 def address_of(*, lat: float, lng: float, language: str | None = None) -> str:
@@ -81,14 +77,16 @@ def address_of(*, lat: float, lng: float, language: str | None = None) -> str:
     kwargs = {"exactly_one": True}
     if language and settings.GEOCODER["PROVIDER"] == "nominatim":
         kwargs["language"] = language
+    from geopy.exc import GeopyError
+
     try:
         location = _geocoder().reverse((lat, lng), **kwargs)
-    except (_geopy_error(), ValueError):
+    except (GeopyError, ValueError):
         return ""
     if location is None:
         return ""
     parts = (location.raw or {}).get("address") or {}
     street = " ".join(parts[key] for key in _STREET if parts.get(key))
-    town = next((parts[key] for key in _TOWN[1:] if parts.get(key)), "")
+    town = next((parts[key] for key in _TOWN if parts.get(key)), "")
     town = " ".join(p for p in (parts.get("postcode", ""), town) if p)
     return ", ".join(p for p in (street, town) if p) or (location.address or "")

@@ -10,7 +10,8 @@ import zoneinfo
 from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 KINDS = ("new_request", "response", "accepted", "message", "follow_up")
 CHANNELS = ("push", "email", "both", "none")
@@ -19,6 +20,12 @@ CHANNELS = ("push", "email", "both", "none")
 def _email_switch(user, kind: str) -> bool:
     """The two older email switches, the default of a kind not chosen yet."""
     return user.email_notifications if kind == "new_request" else user.email_my_requests
+
+
+def in_language_of(user):
+    """Words for `user` are written in their language (User.language),
+    whatever the language of what caused them: `with in_language_of(user):`."""
+    return translation.override(user.language or settings.LANGUAGE_CODE)
 
 
 def kind_choice(user, kind: str) -> str:

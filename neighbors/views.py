@@ -183,11 +183,9 @@ def email_stop(request, token):
 
 
 def _notifications_initial(user) -> dict:
-    current = notify.settings_of(user)
-    quiet = current["quiet_hours"]
     return {
-        **{f"kind_{kind}": choice for kind, choice in current["kinds"].items()},
-        "quiet": quiet is not None,
+        **{f"kind_{kind}": notify.kind_choice(user, kind) for kind in notify.KINDS},
+        "quiet": user.quiet_start is not None and user.quiet_end is not None,
         "quiet_start": user.quiet_start or time(21, 0),
         "quiet_end": user.quiet_end or time(8, 0),
         "urgent_in_quiet_hours": user.urgent_in_quiet_hours,
@@ -201,7 +199,7 @@ def _notifications_initial(user) -> dict:
 def notifications(request):
     """How the person is told: per kind, quiet hours, the lock screen, the
     digest; and pushes on or off for this device (static/js/pwa.js)."""
-    user = selectors.user_profile_get(user=request.user)
+    user = request.user
     form = NotificationsForm(request.POST or None, initial=_notifications_initial(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -4,11 +4,9 @@ task, never inside a request: push.delivery)."""
 import base64
 import json
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from neighbors import notify
@@ -86,7 +84,7 @@ def push_to(*, users, kind: str, payload_for, urgent: bool = False) -> int:
     payloads = {}
     for user in users:
         if notify.push_allowed(user, kind, urgent=urgent):
-            with translation.override(user.language or settings.LANGUAGE_CODE):
+            with notify.in_language_of(user):
                 payloads[user.pk] = json.dumps(payload_for(user), ensure_ascii=False)
     ttl, urgency = TTL_S.get(kind, 3600), "high" if urgent else "normal"
     queued = 0

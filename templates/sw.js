@@ -7,7 +7,7 @@
 //   page they are about.
 "use strict";
 var SHELL = "entraide-shell-2";
-var PAGES = "entraide-pages-1";
+var PAGES = "entraide-pages-1";  // also named in static/js/pwa.js
 var SHELL_URLS = [
   "{% static 'css/app.css' %}",
   "{% static 'js/page.js' %}",
@@ -72,11 +72,6 @@ self.addEventListener("fetch", function (event) {
       });
     })
   );
-});
-
-self.addEventListener("message", function (event) {
-  // Signing out forgets the kept pages (a shared phone).
-  if (event.data === "forget") event.waitUntil(caches.delete(PAGES));
 });
 
 self.addEventListener("push", function (event) {

@@ -109,7 +109,7 @@ def help_requests_nearby(
         requests_public()
         .exclude(author=viewer)
         .exclude(author_id__in=blocked_user_ids(viewer) or [0])
-        .select_related("category", "author")
+        .select_related("category", "author", "addressed_to")
         # Geometries cost to parse: only the public point is needed here.
         .defer("location", "author__home", "author__home_public", "author__password")
     )

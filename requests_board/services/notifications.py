@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -15,6 +15,7 @@ from django_tasks import task
 from geo.distance import band_for, metres_between
 from neighbors import notify
 from neighbors.models import User
+from neighbors.notify import in_language_of
 from neighbors.services import email_stop_url
 from push.services import lock_screen, push_to
 from realtime.events import publish
@@ -90,13 +91,6 @@ def _push(user_ids, kind: str, request: HelpRequest) -> None:
         payload_for=payload_for,
         urgent=request.urgency == "high",
     )
-
-
-def in_language_of(user):
-    """Words for `user` are written in their language (neighbors.User.language),
-    whatever the language of the request that caused them: `with
-    in_language_of(user): email_person(...)`."""
-    return translation.override(user.language or settings.LANGUAGE_CODE)
 
 
 def email_message(*, user, subject: str, body: str) -> EmailMessage:

@@ -23,16 +23,9 @@
   // The outbox (IndexedDB, static/js/pwa.js): what was written and not yet
   // acknowledged, kept across a reload or an offline start, sent again with
   // its client id (the server stores a client id once: nothing is doubled).
-  var outbox = window.entraideStore ? window.entraideStore("outbox") : {
-    put: function () { return Promise.resolve(null); },
-    remove: function () { return Promise.resolve(null); },
-    all: function () { return Promise.resolve([]); }
-  };
+  var outbox = window.entraideStore("outbox");
 
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2);
-  }
+  var uuid = window.entraideClientId;
 
   function timeOf(iso) {
     var date = iso ? new Date(iso) : new Date();

@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   var banner = document.getElementById("offline-banner");
+  var PAGES = "entraide-pages-1";  // the service worker's cache of kept pages (templates/sw.js)
 
   // Small IndexedDB stores, keyed by client_id: "outbox" (chat messages,
   // static/js/chat.js) and "forms" (forms sent offline, below).
@@ -52,7 +53,7 @@
   var who = document.body.dataset.who || "";
   var before = localStorage.getItem("entraide-who");
   if (before !== null && before !== who) {
-    if (window.caches) caches.delete("entraide-pages-1");
+    if (window.caches) caches.delete(PAGES);
     ["outbox", "forms"].forEach(function (name) {
       var store = window.entraideStore(name);
       store.all().then(function (items) {
@@ -66,6 +67,7 @@
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
+  window.entraideClientId = clientId;  // chat.js's messages too
 
   // A form marked data-offline-queue (a new request) is kept on the device
   // when sent without a connection, then sent once the connection returns,
@@ -158,7 +160,7 @@
     // The moment the service worker kept this page (its X-Kept-At), or when
     // it was loaded.
     if (!window.caches) return Promise.resolve(loadedAt);
-    return caches.open("entraide-pages-1").then(function (cache) {
+    return caches.open(PAGES).then(function (cache) {
       return cache.match(location.pathname);
     }).then(function (hit) {
       var at = hit && hit.headers.get("X-Kept-At");
@@ -182,16 +184,6 @@
   window.addEventListener("online", showConnection);
   window.addEventListener("offline", showConnection);
   if (!navigator.onLine) showConnection();
-
-  // Signing out forgets the pages kept for offline use.
-  document.querySelectorAll('form[action$="/accounts/logout/"]').forEach(function (form) {
-    form.addEventListener("submit", function () {
-      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-        navigator.serviceWorker.controller.postMessage("forget");
-      }
-      if (window.caches) caches.delete("entraide-pages-1");
-    });
-  });
 
   // Pushes for this device (the notifications page has the buttons).
   var pushBox = document.getElementById("push-device");
