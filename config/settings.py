@@ -57,10 +57,12 @@ INSTALLED_APPS = [
     # The project's apps, lowest layer first (docs/architecture.md).
     "geo",
     "neighbors",
+    "relays",
     "safety",
     "push",
     "requests_board",
     "chat",
+    "sms",
     "moderation",
     "data_rights",
     "config",
@@ -208,6 +210,26 @@ VAPID_PRIVATE_KEY_FILE = env.str(
 VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:admin@entraide.invalid")
 PUSH_ALLOW_LOOPBACK = env.bool("PUSH_ALLOW_LOOPBACK", default=DEBUG)
 PUSH_TIMEOUT_S = env.float("PUSH_TIMEOUT_S", default=5.0)
+
+# The SMS bridge (sms/), off unless SMS_BACKEND is "twilio" (a
+# Twilio-compatible REST API at SMS_API_BASE_URL) or "gateway" (a generic
+# HTTP gateway, such as an Android phone running a gateway app). Inbound
+# texts come to /sms/inbound, signed: Twilio's X-Twilio-Signature with the
+# auth token, or the gateway's X-Entraide-Signature with SMS_WEBHOOK_SECRET.
+SMS_BACKEND = env.str("SMS_BACKEND", default="")
+SMS_FROM = env.str("SMS_FROM", default="")  # the association's number, E.164
+SMS_API_BASE_URL = env.str("SMS_API_BASE_URL", default="https://api.twilio.com").rstrip("/")
+SMS_TWILIO_ACCOUNT_SID = env.str("SMS_TWILIO_ACCOUNT_SID", default="")
+SMS_TWILIO_AUTH_TOKEN = env.str("SMS_TWILIO_AUTH_TOKEN", default="")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
+SMS_TIMEOUT_S = env.float("SMS_TIMEOUT_S", default=10.0)
+# Texts cost money: at most this many a day for the whole site, and per number.
+SMS_DAILY_BUDGET = env.int("SMS_DAILY_BUDGET", default=200)
+SMS_NUMBER_DAILY_CAP = env.int("SMS_NUMBER_DAILY_CAP", default=20)
+# Phone numbers written without a country code are read as from this country.
+PHONE_REGION = env.str("PHONE_REGION", default="FR")
 
 # /metrics answers the machine itself, or this bearer token (config/metrics.py).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

@@ -77,6 +77,15 @@ class HelpRequest(models.Model):
         related_name="direct_requests",
     )
     addressed_until = models.DateTimeField(null=True, blank=True)
+    # Posted by a relay (the author) for a neighbour without internet, from
+    # the neighbour's place; the public sees "posted by a relay for a neighbour".
+    on_behalf_of = models.ForeignKey(
+        "relays.KeptNeighbour",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     helper = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -60,6 +60,12 @@ class HelpRequestSerializer(serializers.Serializer):
     addressed_until = serializers.SerializerMethodField(
         help_text="Until when the waves wait for that volunteer; same audience."
     )
+    for_neighbour = serializers.SerializerMethodField(
+        help_text="Posted by a relay (the author) for a neighbour without internet."
+    )
+    on_behalf_of = serializers.SerializerMethodField(
+        help_text="That neighbour, `{id, first_name}`: for the relay alone."
+    )
 
     def _viewer(self):
         return self.context.get("viewer")
@@ -119,8 +125,19 @@ class HelpRequestSerializer(serializers.Serializer):
             return None
         return serializers.DateTimeField().to_representation(obj.addressed_until)
 
+    def get_for_neighbour(self, obj) -> bool:
+        return obj.on_behalf_of_id is not None
+
+    def get_on_behalf_of(self, obj) -> dict | None:
+        viewer = self._viewer()
+        if obj.on_behalf_of_id is None or viewer is None or viewer.pk != obj.author_id:
+            return None
+        return {"id": obj.on_behalf_of_id, "first_name": obj.on_behalf_of.first_name}
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        if data["on_behalf_of"] is None:
+            del data["on_behalf_of"]
         if data["location"] is None:
             for private in ("location", "meeting_address", "meeting_note"):
                 del data[private]
@@ -167,7 +184,19 @@ class HelpRequestCreateSerializer(StrictSerializer):
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     category = serializers.SlugRelatedField(slug_field="slug", queryset=HelpCategory.objects.all())
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
-    location = LatLngSerializer()
+    location = LatLngSerializer(
+        required=False,
+        help_text="The meeting point. Required, except with `on_behalf_of`: then the "
+        "neighbour's place unless given.",
+    )
+    on_behalf_of = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="A relay posts for one of the neighbours they keep "
+        "(GET /relay/neighbours); anyone else, or another relay's neighbour: 400 "
+        "(`fields.on_behalf_of`).",
+    )
     needed_by = serializers.DateField(
         required=False,
         allow_null=True,
@@ -212,6 +241,20 @@ class HelpRequestCreateSerializer(StrictSerializer):
     def validate_needed_on(self, value):
         needed_by_check(value)
         return value
+
+    def to_internal_value(self, data):
+        # `location` is required unless `on_behalf_of` is given: said with
+        # the other fields' errors, not after them.
+        errors = {}
+        if isinstance(data, dict) and data.get("location") is None and not data.get("on_behalf_of"):
+            errors["location"] = [serializers.Field.default_error_messages["required"]]
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({**errors, **exc.detail}) from exc
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class ResponseCreateSerializer(StrictSerializer):

@@ -15,7 +15,7 @@ def help_request_for_viewer(*, viewer, request_id: int) -> HelpRequest:
     the same (Http404)."""
     request = (
         HelpRequest.objects.select_related(
-            "category", "author", "helper", "addressed_to__volunteer"
+            "category", "author", "helper", "addressed_to__volunteer", "on_behalf_of"
         )
         .filter(pk=request_id)
         .first()
@@ -105,7 +105,7 @@ def response_distance(*, request: HelpRequest, volunteer) -> Band | None:
 
 
 def help_requests_of(*, user):
-    return HelpRequest.objects.filter(author=user).select_related("category")
+    return HelpRequest.objects.filter(author=user).select_related("category", "on_behalf_of")
 
 
 def help_requests_helping(*, user):

@@ -23,6 +23,8 @@ from geo.privacy import public_point
 from geo.zones import zone_for_point
 from neighbors import notify
 from neighbors.models import HelpCategory
+from relays.models import KeptNeighbour
+from relays.selectors import kept_neighbour_for_posting
 from requests_board import visibility
 from requests_board.models import (
     HelpRequest,
@@ -178,7 +180,7 @@ def _help_request_publish(
     author,
     title: str,
     category: HelpCategory,
-    location: Point,
+    location: Point | None = None,
     description: str = "",
     urgency: str = Urgency.NORMAL,
     needed_by=None,
@@ -187,6 +189,7 @@ def _help_request_publish(
     meeting_note: str = "",
     max_distance_m: int | None = None,
     addressed_to: int | None = None,
+    on_behalf_of: int | None = None,
     publish_anyway: bool = False,
 ) -> HelpRequest:
     restriction_check(author)
@@ -206,6 +209,19 @@ def _help_request_publish(
             offer = direct_offer_check(author=author, offer_id=addressed_to)
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    neighbour = None
+    if on_behalf_of is not None:
+        try:
+            neighbour = kept_neighbour_for_posting(relay_user=author, pk=on_behalf_of)
+        except KeptNeighbour.DoesNotExist:
+            errors["on_behalf_of"] = [
+                _("Only a relay can post for a neighbour, and only for one they keep.")
+            ]
+        else:
+            # Matched from the neighbour's place unless the relay gave a meeting point.
+            location = location or neighbour.place
+    if location is None and "on_behalf_of" not in errors:
+        errors["location"] = [_("Place the pin where the help is needed")]
     if errors:
         raise ValidationError(errors)
     found = personal_data_check(
@@ -228,6 +244,7 @@ def _help_request_publish(
         expires_at=_expiry(needed_by),
         addressed_to=offer,
         addressed_until=direct_deadline() if offer else None,
+        on_behalf_of=neighbour,
     )
     request.public_location = public_point(location, identity=f"request:{request.pk}")
     request.zone = zone_for_point(location)
