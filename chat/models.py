@@ -47,6 +47,11 @@ class Conversation(models.Model):
         return self.volunteer if user.pk == self.requester_id else self.requester
 
 
+# The client id of a message that came by text from a neighbour without
+# internet: the sms app stores it in the name of their relay.
+TEXT_CLIENT_ID = "sms-"
+
+
 class Message(models.Model):
     """Committed before it is acknowledged; `client_id` makes retries idempotent."""
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from chat.models import Conversation, Message
+from chat.models import TEXT_CLIENT_ID, Conversation, Message
 from common.export import when_export
 from requests_board.models import CLOSED_STATUSES
 
@@ -33,6 +33,14 @@ def erase(user) -> None:
     Conversation.objects.filter(
         Q(requester=user) | Q(volunteer=user), closed_at__isnull=True
     ).update(closed_at=timezone.now())
+
+
+def kept_neighbour_erase(neighbour) -> None:
+    """What a neighbour without internet wrote by text goes from the
+    conversations of their requests (their relay's name stays)."""
+    Message.objects.filter(
+        conversation__request__on_behalf_of=neighbour, client_id__startswith=TEXT_CLIENT_ID
+    ).update(body="")
 
 
 def retention_apply(now: datetime) -> dict:

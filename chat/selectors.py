@@ -6,7 +6,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from chat.models import Conversation, Message, ReadState
+from chat.models import TEXT_CLIENT_ID, Conversation, Message, ReadState
 from common.ids import as_id
 
 PAGE_SIZE = 100
@@ -111,6 +111,8 @@ def message_payload(message: Message) -> dict:
         "hidden": message.hidden,
         "client_id": message.client_id,
         "created_at": message.created_at.isoformat(),
+        # Written by text by the neighbour a relay posted for, in the relay's name.
+        "by_text": message.client_id.startswith(TEXT_CLIENT_ID),
     }
 
 

@@ -24,6 +24,7 @@ from chat.selectors import (
     conversation_for_participant,
     message_payload,
 )
+from chat.signals import messages_stored
 from common.ids import MAX_ID, as_id
 from common.metrics import MESSAGES
 from common.text import texts_check
@@ -221,6 +222,8 @@ def _messages_store(batch: list[Outgoing]) -> list:
         )
     # Outside the conversation lock: pushes and counts need no lock.
     _messages_push(messages)
+    if messages:
+        messages_stored.send(sender=Message, messages=messages)
     MESSAGES.inc(len(messages))
     for index, message in zip(allowed, messages, strict=True):
         results[index] = (message, True)

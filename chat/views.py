@@ -67,6 +67,7 @@ def conversation_detail(request, pk):
                     "online": _("Connected"),
                     "removed": _("Removed by moderation"),
                     "deleted": _("Deleted account"),
+                    "by_text": _("by text message"),
                 },
             },
         },

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("neighbors.api_urls")),
+    path("", include("relays.api_urls")),
     path("", include("push.api_urls")),
     path("", include("requests_board.api_urls")),
     path("", include("chat.api_urls")),

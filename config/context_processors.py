@@ -29,10 +29,14 @@ def notify_labels(request):
 def moderation(request):
     """Whether to show the moderators' link; asked only by a template that uses it."""
     from moderation.selectors import is_moderator
+    from relays.selectors import relay_is
 
     if not request.user.is_authenticated:
         return {}
-    return {"is_moderator": SimpleLazyObject(lambda: is_moderator(request.user))}
+    return {
+        "is_moderator": SimpleLazyObject(lambda: is_moderator(request.user)),
+        "is_relay": SimpleLazyObject(lambda: relay_is(request.user)),
+    }
 
 
 def unread(request):

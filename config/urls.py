@@ -8,7 +8,9 @@ from neighbors import views as neighbors_views
 urlpatterns = [
     path("", include("requests_board.urls")),
     path("", include("neighbors.urls")),
+    path("", include("relays.urls")),
     path("", include("chat.urls")),
+    path("", include("sms.urls")),
     path("", include("moderation.urls")),
     path("", include("data_rights.urls")),
     path("accounts/", include("allauth.urls")),

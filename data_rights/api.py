@@ -1,5 +1,6 @@
 """/api/v1/me (DELETE: erasure) and /api/v1/me/export."""
 
+from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -9,6 +10,7 @@ from rest_framework.views import APIView
 from common.api import StrictSerializer, django_validation_errors
 from data_rights import services
 from neighbors import api as neighbors_api
+from relays.models import KeptNeighbour
 
 
 class EraseSerializer(StrictSerializer):
@@ -67,3 +69,17 @@ class ExportView(APIView):
         response = Response(services.account_export(user=request.user))
         response["Content-Disposition"] = 'attachment; filename="entraide-my-data.json"'
         return response
+
+
+class KeptNeighbourView(APIView):
+    """DELETE /api/v1/relay/neighbours/{id}: the relay withdraws the
+    neighbour's consent, which erases them (listing and adding them:
+    relays.api)."""
+
+    @extend_schema(responses={204: None, 404: OpenApiResponse(description="Not one of yours.")})
+    def delete(self, request, pk):
+        try:
+            services.kept_neighbour_erase(relay_user=request.user, neighbour_id=pk)
+        except KeptNeighbour.DoesNotExist:
+            raise Http404 from None
+        return Response(status=status.HTTP_204_NO_CONTENT)

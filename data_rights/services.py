@@ -13,15 +13,20 @@ from django.utils.translation import gettext as _
 from chat import personal_data as chat_data
 from moderation import personal_data as moderation_data
 from neighbors import personal_data as neighbors_data
+from relays import personal_data as relays_data
+from relays import selectors as relays_selectors
 from requests_board import personal_data as board_data
 from safety import personal_data as safety_data
+from sms import personal_data as sms_data
 
 EXPORT_FORMAT = "entraide-export/1"
 # Lowest layer first. Erasure goes in the same order: the board cancels
 # open requests (telling the neighbours involved) before chat closes the
 # conversations.
-PARTS = [neighbors_data, safety_data, board_data, chat_data, moderation_data]
-RETAINING = [board_data, chat_data]
+PARTS = [neighbors_data, relays_data, safety_data, board_data, chat_data, sms_data, moderation_data]
+RETAINING = [board_data, chat_data, sms_data]
+# What hangs on a neighbour a relay keeps, in the same order.
+NEIGHBOUR_PARTS = [board_data, chat_data, sms_data, relays_data]
 
 
 def account_export(*, user) -> dict:
@@ -45,11 +50,30 @@ def account_erase(*, user, password: str) -> None:
     impact figures count."""
     if not isinstance(password, str) or not user.check_password(password):
         raise ValidationError({"password": [_("The password is not right.")]})
+    for neighbour in relays_selectors.kept_neighbours_list(relay_user=user):
+        _kept_neighbour_erase(neighbour)
     for part in PARTS:
         part.erase(user)
     # The rest goes with the row: SET_NULL keeps the anonymous parts
     # (messages, requests, reports, follow-ups), CASCADE removes the others.
     user.delete()
+
+
+@transaction.atomic
+def kept_neighbour_erase(*, relay_user, neighbour_id) -> None:
+    """A relay withdraws the consent of a neighbour they keep: the neighbour
+    is erased, with their place, number and texts, and the requests posted
+    for them keep only an anonymous row. Anyone else's neighbour, or one
+    that never was: KeptNeighbour.DoesNotExist."""
+    _kept_neighbour_erase(
+        relays_selectors.kept_neighbour_get(relay_user=relay_user, pk=neighbour_id)
+    )
+
+
+def _kept_neighbour_erase(neighbour) -> None:
+    for part in NEIGHBOUR_PARTS:
+        part.kept_neighbour_erase(neighbour)
+    neighbour.delete()
 
 
 def retention_apply(*, now: datetime | None = None) -> dict[str, int]:

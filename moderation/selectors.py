@@ -250,3 +250,11 @@ def statements_for(user):
     """What moderators decided about the user's content or account, with
     the reasons (their statement of reasons)."""
     return ModerationAction.objects.filter(target_user=user, action__in=AGAINST_AUTHOR)
+
+
+def zones_for_moderator(*, moderator):
+    """The zones a moderator may name relays in (all for a moderator of
+    every zone)."""
+    scope = _scope_or_refuse(moderator)
+    zones = Zone.objects.all()
+    return zones if scope.everywhere else zones.filter(pk__in=scope.zone_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import views
+from moderation import relays_views, views
 
 app_name = "moderation"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("moderation/", views.queue, name="queue"),
     path("moderation/reports/<int:report_id>/act/", views.act, name="act"),
     path("moderation/log/", views.log, name="log"),
+    path("moderation/relays/", relays_views.relays, name="relays"),
 ]

@@ -130,6 +130,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_digest = models.BooleanField(default=False)
     digest_sent_at = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=60, default=settings.TIME_ZONE)
+    # A volunteer's phone number (E.164), once verified by a texted code
+    # (sms.verification): never shown to anyone else; requesters see
+    # "phone verified".
+    phone = models.CharField(max_length=20, blank=True, default="")
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

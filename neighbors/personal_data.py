@@ -14,6 +14,8 @@ def export(user) -> dict:
             "walk_radius_m": user.walk_radius_m,
             "skills": list(user.skills.values_list("slug", flat=True)),
             "languages": user.languages,
+            "phone": user.phone,
+            "phone_verified_at": when_export(user.phone_verified_at),
             "email_notifications": user.email_notifications,
             "email_my_requests": user.email_my_requests,
             "date_joined": when_export(user.date_joined),

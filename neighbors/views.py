@@ -32,7 +32,7 @@ def _profile_initial(user) -> dict:
     }
 
 
-def _find_address(request) -> tuple[AddressSearchForm, dict | None]:
+def address_find(request) -> tuple[AddressSearchForm, dict | None]:
     """Geocodes the address typed on the page: the pin moves on the form,
     nothing is saved until the person saves. Returns the form (with its
     error) and the found {lat, lng}, or None."""
@@ -76,7 +76,7 @@ def profile(request):
         )
 
     if "find_address" in request.POST:
-        address_form, found = _find_address(request)
+        address_form, found = address_find(request)
         initial = {**_profile_initial(user), **(found or {})}
         return _render_profile(
             request, user, ProfileForm(initial=initial), address_form, status=200 if found else 400
@@ -124,7 +124,7 @@ def home_step(request):
     if request.method == "GET":
         form = HomeForm(initial=lat_lng(user.home) or {})
     elif "find_address" in request.POST:
-        address_form, found = _find_address(request)
+        address_form, found = address_find(request)
         form = HomeForm(initial=found or lat_lng(user.home) or {})
         status = 200 if found else 400
     else:

@@ -126,3 +126,12 @@ def kept_neighbour_update(*, neighbour: KeptNeighbour, **fields) -> KeptNeighbou
         setattr(neighbour, name, value)
     neighbour.save()
     return neighbour
+
+
+def kept_neighbours_forget(*, neighbour_ids) -> int:
+    """Their phone numbers and places go (retention); returns how many."""
+    return (
+        KeptNeighbour.objects.filter(pk__in=neighbour_ids)
+        .exclude(phone="", place__isnull=True)
+        .update(phone="", place=None, texts=False)
+    )

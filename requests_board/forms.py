@@ -93,6 +93,8 @@ class HelpRequestForm(PinForm):
 
     # "Ask Louise": the offer the request goes to first (request_create only).
     addressed_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # A relay posting for a neighbour without internet (request_create only).
+    on_behalf_of = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     # Made by the page (static/js/pwa.js): a request written offline and sent
     # again when the connection returns is published once.
     client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

@@ -195,6 +195,10 @@ class Notification(models.Model):
         FOLLOW_UP = "follow_up", _("Did this help? One question")
         DIRECT_REQUEST = "direct_request", _("A neighbour asks you directly")
         DIRECT_DECLINED = "direct_declined", _("The volunteer you asked cannot this time")
+        # For relays (the sms app): what happened to a neighbour's texts.
+        TEXTS_STOPPED = "texts_stopped", _("A neighbour you keep answered STOP: no more texts")
+        TEXT_NOT_SENT = "text_not_sent", _("A text to a neighbour you keep was not sent")
+        TEXT_RECEIVED = "text_received", _("A neighbour you keep sent a text")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

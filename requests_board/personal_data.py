@@ -4,9 +4,10 @@ offers, responses, notifications and follow-up answers."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 
 from common.export import point_export, when_export
+from relays.services import kept_neighbours_forget
 from requests_board.models import (
     CLOSED_STATUSES,
     FollowUp,
@@ -16,6 +17,17 @@ from requests_board.models import (
     VolunteerOffer,
 )
 from requests_board.services import help_request_cancel, offer_deactivate
+
+# What is left of an erased request: an anonymous row the impact figures count.
+_SCRUBBED = {
+    "title": "",
+    "description": "",
+    "location": F("public_location"),
+    "exact_deleted": True,
+    "meeting_address": "",
+    "meeting_note": "",
+    "max_distance_m": None,
+}
 
 
 def export(user) -> dict:
@@ -92,18 +104,22 @@ def erase(user) -> None:
     )
     for request in open_ones:
         help_request_cancel(request=request, user=user)
-    HelpRequest.objects.filter(author=user).update(
-        title="",
-        description="",
-        location=F("public_location"),
-        exact_deleted=True,
-        meeting_address="",
-        meeting_note="",
-        max_distance_m=None,
-    )
+    HelpRequest.objects.filter(author=user).update(**_SCRUBBED)
     for offer in VolunteerOffer.objects.filter(volunteer=user, is_active=True):
         offer_deactivate(offer=offer, user=user)
     VolunteerOffer.objects.filter(volunteer=user).delete()
+
+
+def kept_neighbour_erase(neighbour) -> None:
+    """A relay withdraws a neighbour's consent: the open requests posted for
+    them are cancelled (the volunteers who answered are told), and every
+    request for them loses its text and exact point, as on erasure."""
+    requests = HelpRequest.objects.filter(on_behalf_of=neighbour)
+    for request in requests.filter(
+        status__in=[HelpRequest.Status.OPEN, HelpRequest.Status.MATCHED]
+    ):
+        help_request_cancel(request=request, user=request.author)
+    requests.update(**_SCRUBBED)
 
 
 def retention_apply(now: datetime) -> dict:
@@ -114,4 +130,22 @@ def retention_apply(now: datetime) -> dict:
         closed_at__lt=now - timedelta(days=settings.RETENTION_MEETING_POINT_DAYS),
         exact_deleted=False,
     ).update(location=F("public_location"), exact_deleted=True, meeting_address="", meeting_note="")
-    return {"meeting_points": points}
+    return {"meeting_points": points, "kept_neighbours": _kept_neighbours_forget(now)}
+
+
+def _kept_neighbours_forget(now: datetime) -> int:
+    """Neighbours without internet whose requests all closed more than
+    RETENTION_MEETING_POINT_DAYS ago lose their phone number and place with
+    the requests' meeting points (their first name and consent stay, for
+    their relay)."""
+    cutoff = now - timedelta(days=settings.RETENTION_MEETING_POINT_DAYS)
+    still_needed = HelpRequest.objects.filter(on_behalf_of__isnull=False).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff)
+    )
+    done_with = (
+        HelpRequest.objects.filter(on_behalf_of__isnull=False, closed_at__lt=cutoff)
+        .exclude(on_behalf_of__in=still_needed.values("on_behalf_of"))
+        .values_list("on_behalf_of", flat=True)
+        .distinct()
+    )
+    return kept_neighbours_forget(neighbour_ids=list(done_with))

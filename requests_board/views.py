@@ -15,6 +15,8 @@ from common.ids import as_id
 from geo.maps import map_config
 from geo.points import bbox_around, lat_lng
 from geo.public import public_place
+from relays.models import KeptNeighbour
+from relays.selectors import kept_neighbour_for_posting
 from requests_board import selectors, services
 from requests_board.forms import (
     AcceptForm,
@@ -114,6 +116,9 @@ def request_create(request):
             ),
         )
     initial = _request_form_initial(request.user)
+    neighbour = _neighbour_posted_for(request)
+    if neighbour is not None:
+        initial.update(lat_lng(neighbour.place), on_behalf_of=neighbour.pk)
     if offer is not None:
         initial["addressed_to"] = offer.pk
         categories = list(offer.categories.all())
@@ -125,6 +130,7 @@ def request_create(request):
             help_request = services.help_request_create(
                 author=request.user,
                 addressed_to=form.cleaned_data["addressed_to"],
+                on_behalf_of=form.cleaned_data["on_behalf_of"],
                 client_id=form.cleaned_data["client_id"],
                 **_request_fields(form.cleaned_data),
             )
@@ -139,6 +145,12 @@ def request_create(request):
                     request,
                     _("Your request is sent to %(name)s. You will be told when they answer.")
                     % {"name": help_request.addressed_to.volunteer.display_name},
+                )
+            elif neighbour is not None:
+                messages.success(
+                    request,
+                    _("The request for %(name)s is published. Neighbours nearby will see it.")
+                    % {"name": neighbour.first_name},
                 )
             else:
                 messages.success(
@@ -155,6 +167,7 @@ def request_create(request):
             "editing": False,
             "direct_offer": offer,
             "direct_wait": services.direct_wait_words() if offer else "",
+            "posted_for": neighbour,
         },
         status=status,
     )
@@ -215,6 +228,18 @@ def request_edit(request, pk):
     )
 
 
+def _neighbour_posted_for(request):
+    """The neighbour a relay asks for (`?for=<id>` from their list), if the
+    caller is their relay."""
+    neighbour_id = as_id(request.POST.get("on_behalf_of") or request.GET.get("for"))
+    if not neighbour_id:
+        return None
+    try:
+        return kept_neighbour_for_posting(relay_user=request.user, pk=neighbour_id)
+    except KeptNeighbour.DoesNotExist:
+        return None
+
+
 def _request_fields(data: dict) -> dict:
     """What HelpRequestForm hands to the create and update services."""
     names = (
@@ -253,13 +278,16 @@ def _render_detail(request, help_request: HelpRequest, *, response_form, status=
         "response_form": response_form,
     }
     context["direct"] = _direct_state(viewer, help_request)
-    # What the apps above add (chat: {volunteer id: conversation id}).
+    # What the apps above add (chat: {volunteer id: conversation id}; sms:
+    # the relay's panel of a neighbour's texts).
     conversation_ids = {}
     if viewer is not None:
         for _receiver, extra in request_page_shown.send(
             sender=HelpRequest, request=help_request, viewer=viewer
         ):
             conversation_ids.update(extra.get("conversation_ids", {}))
+            if extra.get("sms"):
+                context["sms"] = extra["sms"]
     if is_author:
         responses = list(selectors.responses_for_author(viewer=viewer, request=help_request))
         for response in responses:

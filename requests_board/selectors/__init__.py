@@ -32,6 +32,7 @@ from requests_board.selectors.requests import (
     offers_of_help_waiting,
     response_distance,
     responses_for_author,
+    responses_pending,
 )
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "offers_nearby",
     "offers_of_help_waiting",
     "response_distance",
+    "responses_pending",
     "responses_for_author",
     "viewer_skill_ids",
     "volunteer_candidates",

@@ -110,3 +110,8 @@ def help_requests_of(*, user):
 
 def help_requests_helping(*, user):
     return HelpRequest.objects.filter(helper=user).select_related("category", "author")
+
+
+def responses_pending(*, request: HelpRequest):
+    """The offers of help on `request` not answered yet, oldest first."""
+    return request.responses.filter(status=Response.Status.PENDING).select_related("volunteer")

@@ -28,7 +28,7 @@ from requests_board.services.requests import (
     help_request_update,
     help_requests_expire,
 )
-from requests_board.services.responses import help_request_respond
+from requests_board.services.responses import help_request_respond, response_pass
 
 __all__ = [
     "TransitionError",
@@ -47,6 +47,7 @@ __all__ = [
     "help_request_update",
     "help_requests_expire",
     "notification_send",
+    "response_pass",
     "notify_wave",
     "offer_create",
     "offer_deactivate",

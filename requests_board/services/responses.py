@@ -1,6 +1,6 @@
 """A volunteer's response to a request: the first step towards a conversation."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -88,3 +88,23 @@ def _email_response(request, volunteer) -> None:
         title=request.title,
         url=request_url(request),
     )
+
+
+@transaction.atomic
+def response_pass(*, request: HelpRequest, requester, volunteer_id: int) -> Response:
+    """The requester says no to one volunteer's offer (a neighbour without
+    internet answering NO by text): it is "not chosen", and the request
+    stays open for the others."""
+    request = _locked(request)
+    if request.author_id != requester.pk:
+        raise PermissionDenied(_("Only the author can answer an offer of help."))
+    if request.status != Status.OPEN:
+        raise TransitionError(_("This request is no longer open."))
+    response = request.responses.filter(
+        volunteer_id=volunteer_id, status=Response.Status.PENDING
+    ).first()
+    if response is None:
+        raise ValidationError({"helper": [_("This neighbour has not offered to help.")]})
+    response.status = Response.Status.DECLINED
+    response.save(update_fields=["status"])
+    return response

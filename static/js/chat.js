@@ -90,6 +90,12 @@
     } else {
       var item = bubble(mine, bodyText(message), message.hidden || message.sender === null);
       item.dataset.id = String(message.id);
+      if (message.by_text) {
+        var how = document.createElement("span");
+        how.className = "by-text";
+        how.textContent = labels.by_text;
+        item.appendChild(how);
+      }
       addTime(item, message.created_at);
       log.appendChild(item);
       item.scrollIntoView({ block: "end" });

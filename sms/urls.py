@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sms import views
+
+app_name = "sms"
+urlpatterns = [
+    path("sms/inbound", views.inbound, name="inbound"),
+    path("sms/status", views.delivery_status, name="status"),
+    path("requests/<int:pk>/texts/", views.hand_over, name="hand-over"),
+]
