@@ -30,7 +30,7 @@ def conversation_for_participant(*, user, conversation_id) -> Conversation:
     conversation = (
         Conversation.objects.filter(pk=conversation_id)
         .filter(Q(requester=user) | Q(volunteer=user))
-        .select_related("request", "requester", "volunteer")
+        .select_related("request__on_behalf_of", "requester", "volunteer")
         .first()
     )
     if conversation is None:

@@ -379,6 +379,7 @@ def schema_add_errors(result, generator, request, public):
             "meeting_note",
             "addressed_to",
             "addressed_until",
+            "on_behalf_of",
         ):
             if private in required:
                 required.remove(private)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("neighbors.api_urls")),
     path("", include("relays.api_urls")),
     path("", include("push.api_urls")),
+    path("", include("sms.verification_api_urls")),
     path("", include("requests_board.api_urls")),
     path("", include("chat.api_urls")),
     path("", include("moderation.api_urls")),

@@ -1,3 +1,5 @@
+import functools
+
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
@@ -27,16 +29,34 @@ def notify_labels(request):
 
 
 def moderation(request):
-    """Whether to show the moderators' link; asked only by a template that uses it."""
-    from moderation.selectors import is_moderator
-    from relays.selectors import relay_is
-
+    """Whether to show the moderators' and the relays' links: one query for
+    both roles, asked only by a template that uses them."""
     if not request.user.is_authenticated:
         return {}
+    roles = functools.cache(lambda: _roles(request.user))
     return {
-        "is_moderator": SimpleLazyObject(lambda: is_moderator(request.user)),
-        "is_relay": SimpleLazyObject(lambda: relay_is(request.user)),
+        "is_moderator": SimpleLazyObject(lambda: roles()[0]),
+        "is_relay": SimpleLazyObject(lambda: roles()[1]),
     }
+
+
+def _roles(user) -> tuple[bool, bool]:
+    from django.db.models import Exists, OuterRef
+
+    from moderation.models import Moderator
+    from neighbors.models import User
+    from relays.models import Relay
+
+    moderator, relay = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            moderates=Exists(Moderator.objects.filter(user=OuterRef("pk"))),
+            relays=Exists(Relay.objects.filter(user=OuterRef("pk"))),
+        )
+        .values_list("moderates", "relays")
+        .get()
+    )
+    return user.is_superuser or moderator, relay
 
 
 def unread(request):

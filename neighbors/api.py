@@ -37,6 +37,14 @@ class MeSerializer(serializers.Serializer):
     email_my_requests = serializers.BooleanField(
         help_text="Emails about my own requests and offers of help (on by default)."
     )
+    phone = serializers.CharField(
+        help_text="The caller's verified phone number (E.164), or empty; only its owner sees it "
+        "(POST /me/phone to verify one)."
+    )
+    phone_verified = serializers.SerializerMethodField()
+
+    def get_phone_verified(self, user) -> bool:
+        return user.phone_verified_at is not None
 
     def get_skills(self, user) -> list[str]:
         return [category.slug for category in user.skills.all()]

@@ -2,8 +2,10 @@
 (Withdrawing a consent, DELETE .../{id}, erases what hangs on the neighbour
 in every app: data_rights.api.)"""
 
+from contextlib import contextmanager
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -56,6 +58,21 @@ class KeptNeighbourCreateSerializer(StrictSerializer):
     consent = ConsentSerializer()
 
 
+@contextmanager
+def _consent_fields():
+    """The service's consent_given_at and consent_how are consent.given_at
+    and consent.how in the API."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        renamed = {"consent_given_at": "consent.given_at", "consent_how": "consent.how"}
+        raise ValidationError(
+            {renamed.get(name, name): errors for name, errors in exc.message_dict.items()}
+        ) from exc
+
+
 def neighbour_data(neighbour) -> dict:
     return {
         "id": neighbour.pk,
@@ -103,7 +120,7 @@ class KeptNeighbourListView(APIView):
         data = KeptNeighbourCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        with django_validation_errors():
+        with django_validation_errors(), _consent_fields():
             neighbour = services.kept_neighbour_add(
                 relay_user=request.user,
                 first_name=fields["first_name"],

@@ -269,9 +269,18 @@ class EmptySerializer(StrictSerializer):
     pass
 
 
+class VolunteerSerializer(PersonSerializer):
+    phone_verified = serializers.SerializerMethodField(
+        help_text="The volunteer verified a phone number by a texted code (never the number)."
+    )
+
+    def get_phone_verified(self, user) -> bool:
+        return user.phone_verified_at is not None
+
+
 class ResponseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    volunteer = PersonSerializer()
+    volunteer = VolunteerSerializer()
     message = serializers.CharField()
     status = serializers.CharField()
     created_at = serializers.DateTimeField()

@@ -164,7 +164,9 @@ def _short(text: str) -> str:
 
 
 def _tell(thread: Thread, words, **values) -> Text:
-    """Texts the thread's neighbour, in their language."""
+    """Texts the thread's neighbour, in their language. (Texts keep to plain
+    spaces and quotes: a character outside the GSM alphabet makes each SMS
+    hold 70 characters instead of 160.)"""
     neighbour = thread.neighbour
     with translation.override(_language(neighbour)):
         body = str(words()) % values if values else str(words())
@@ -188,7 +190,7 @@ def _propose(thread: Thread, response) -> None:
     _tell(
         thread,
         lambda: _(
-            "Entraide: %(name)s offers to help you with “%(title)s”: “%(message)s” "
+            'Entraide: %(name)s offers to help you with "%(title)s": "%(message)s" '
             "Reply YES to accept, or NO. (STOP: no more texts)"
         ),
         name=response.volunteer.display_name,
@@ -255,7 +257,7 @@ def thread_hand_over(*, request: HelpRequest, user) -> Thread:
         _tell(
             thread,
             lambda: _(
-                "Entraide: %(name)s will help you with “%(title)s”. Their messages come to "
+                'Entraide: %(name)s will help you with "%(title)s". Their messages come to '
                 "this phone, and your answers go to them. Reply DONE once it is done. "
                 "(STOP: no more texts)"
             ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sms import views
+from sms import verification_urls, views
 
 app_name = "sms"
 urlpatterns = [
@@ -8,3 +8,4 @@ urlpatterns = [
     path("sms/status", views.delivery_status, name="status"),
     path("requests/<int:pk>/texts/", views.hand_over, name="hand-over"),
 ]
+urlpatterns += verification_urls.urlpatterns

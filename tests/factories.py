@@ -27,6 +27,7 @@ from geo.privacy import public_point
 from moderation.models import ActionKind, ModerationAction, Moderator, Reason, Report, TargetType
 from neighbors.categories import CATEGORIES
 from neighbors.models import HelpCategory, User
+from relays.models import KeptNeighbour, Relay
 from requests_board import visibility
 from requests_board.models import FollowUp, HelpRequest, Notification, Response, VolunteerOffer
 
@@ -335,3 +336,41 @@ class ModerationActionFactory(factory.django.DjangoModelFactory):
     target_id = factory.SelfAttribute("report.target_id")
     target_user = factory.SelfAttribute("report.target_user")
     reason = "Merci de rester courtois."
+
+
+# --- relays -------------------------------------------------------------------------
+
+
+class RelayFactory(factory.django.DjangoModelFactory):
+    """A resident named relay in a zone around Paris 11e."""
+
+    class Meta:
+        model = Relay
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(ResidentFactory)
+
+    @factory.post_generation
+    def zones(relay, create, extracted, **kwargs):
+        if create:
+            relay.zones.add(*(extracted or [ZoneFactory(name="Paris 11e")]))
+
+
+class KeptNeighbourFactory(factory.django.DjangoModelFactory):
+    """A neighbour without internet, at Paris 11e unless told, with a basic phone."""
+
+    class Meta:
+        model = KeptNeighbour
+
+    class Params:
+        lat = PARIS[0]
+        lng = PARIS[1]
+
+    relay = factory.LazyFunction(lambda: RelayFactory().user)
+    first_name = "Martine"
+    phone = "+33612345678"
+    place = factory.LazyAttribute(lambda o: point_at(o.lat, o.lng))
+    languages = factory.LazyFunction(lambda: ["fr"])
+    texts = True
+    consent_given_at = factory.LazyFunction(timezone.localdate)
+    consent_how = "phone"

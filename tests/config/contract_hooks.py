@@ -43,8 +43,25 @@ SEMANTIC_400 = {
     # A date in the past (or a last day before the day); text that looks
     # like a phone number, an email or an address without publish_anyway
     # (error "personal_data"); an `addressed_to` offer the caller is not
-    # shown (another's, too far, withdrawn, blocked, or none).
-    "POST /api/v1/requests": {"needed_by", "needed_on", "addressed_to", "error:personal_data"},
+    # shown (another's, too far, withdrawn, blocked, or none); no `location`
+    # without `on_behalf_of`, or an `on_behalf_of` neighbour the caller does
+    # not keep as a relay.
+    "POST /api/v1/requests": {
+        "needed_by",
+        "needed_on",
+        "addressed_to",
+        "location",
+        "on_behalf_of",
+        "error:personal_data",
+    },
+    # Text messages not set up on the server, a number that does not exist,
+    # answered STOP or is out of texts for today; a code that is not the one
+    # texted, expired, or never asked.
+    "POST /api/v1/me/phone": {"phone"},
+    "POST /api/v1/me/phone/verify": {"code"},
+    # The neighbour's phone number does not exist; texts without a number;
+    # the consent given in the future.
+    "POST /api/v1/relay/neighbours": {"phone", "texts", "consent.given_at"},
     # No home (offers start from it; the service names no field), or text
     # that looks like personal data without publish_anyway.
     "POST /api/v1/offers": {"non_field_errors", "error:personal_data"},

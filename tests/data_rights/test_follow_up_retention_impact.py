@@ -79,16 +79,16 @@ def test_retention_deletes_old_meeting_points_and_messages_only(done_request, se
     settings.RETENTION_MESSAGES_DAYS = 90
     public = done_request.public_location
     now = timezone.now()
-    nothing = {"meeting_points": 0, "messages": 0}
+    nothing = {"meeting_points": 0, "messages": 0, "kept_neighbours": 0, "texts": 0}
     assert data_rights.retention_apply(now=now + timedelta(days=10)) == nothing
     deleted = data_rights.retention_apply(now=now + timedelta(days=31))
-    assert deleted == {"meeting_points": 1, "messages": 0}
+    assert deleted == {**nothing, "meeting_points": 1}
     request = HelpRequest.objects.get(pk=done_request.pk)
     assert request.exact_deleted and request.location.equals_exact(public, 1e-9)
     assert request.public_location.equals_exact(public, 1e-9)
     assert Message.objects.filter(conversation__request=done_request).count() == 2
     deleted = data_rights.retention_apply(now=now + timedelta(days=91))
-    assert deleted == {"meeting_points": 0, "messages": 2}
+    assert deleted == {**nothing, "messages": 2}
     # The author no longer sees an exact point either.
     from requests_board.selectors import help_request_exact_visible
 
