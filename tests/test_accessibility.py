@@ -31,6 +31,7 @@ the same input."""
 import asyncio
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,6 +56,7 @@ from moderation.models import Report, TargetType
 from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory
 from neighbors.services import email_stop_url
+from relays.services import kept_neighbour_add
 from requests_board import services
 from requests_board.models import FollowUp
 from safety import services as safety_services
@@ -190,6 +192,7 @@ class Scene:
     report: object  # open, in the moderator's queue
     follow_up: object
     stranger: object  # blocked by Alice, never signs in
+    neighbour: object  # Martine, without internet, kept by Modo as a relay
 
 
 @pytest.fixture
@@ -213,6 +216,18 @@ def scene(db):
         name="Paris 11", area=MultiPolygon(Polygon.from_bbox((2.36, 48.85, 2.39, 48.87)), srid=4326)
     )
     call_command("moderator", "add", modo.email, "--zone", "Paris 11")
+    # Modo is also a relay: Martine, without internet, is kept by Modo.
+    call_command("relay", "add", modo.email, "--zone", "Paris 11")
+    martine = kept_neighbour_add(
+        relay_user=modo,
+        first_name="Martine",
+        phone="06 48 59 60 37",
+        place=Point(2.3705, 48.8603, srid=4326),
+        languages=["fr"],
+        texts=True,
+        consent_given_at=date(2026, 12, 1),
+        consent_how="in_person",
+    )
 
     def ask(title, description="", **extra):
         return services.help_request_create(
@@ -254,17 +269,22 @@ def scene(db):
         reason="spam",
         details="Rien à voir.",
     )
+    for_martine = services.help_request_create(
+        author=modo, title="Courses pour Martine", category=groceries, on_behalf_of=martine.pk
+    )
+    services.help_request_respond(request=for_martine, volunteer=bruno, message="Jeudi ?")
     safety_services.user_block(user=alice, other_id=sam.pk)
     assert Report.objects.filter(status="open").count() == 1
     return Scene(
         users={"requester": alice, "volunteer": bruno, "helper": chloe, "moderator": modo},
-        requests=[responded, fresh, matched, done],
+        requests=[responded, fresh, matched, done, for_martine],
         offer=offer,
         message=message,
         conversations=conversations,
         report=report,
         follow_up=FollowUp.objects.get(request=done, user=chloe),
         stranger=sam,
+        neighbour=martine,
     )
 
 
@@ -305,6 +325,9 @@ FILL = {
     "board:follow-up": lambda s, role: [{"pk": s.follow_up.request_id}],
     "board:follow-up-link": _follow_up_link,
     "chat:conversation": lambda s, role: [{"pk": c.pk} for c in s.conversations],
+    "relays:neighbour-edit": lambda s, role: [{"pk": s.neighbour.pk}],
+    "data_rights:kept-neighbour-withdraw": lambda s, role: [{"pk": s.neighbour.pk}],
+    "sms:hand-over": lambda s, role: [{"pk": s.requests[4].pk}],
     "moderation:block": lambda s, role: [{"user_id": s.users["volunteer"].pk}],
     "moderation:report": _report_targets,
     "moderation:act": lambda s, role: [{"report_id": s.report.pk}],

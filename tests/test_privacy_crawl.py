@@ -13,8 +13,10 @@ the crawl. Admin pages are crawled signed out and as a non-staff user: each
 must send them to the admin's login page.
 
 The secrets (`SECRETS`) are the exact points (every home, every meeting
-point), every email address and Alice's phone number (written in a private
-message), each with the roles DESIGN.md lets see it: its owner, and for a
+point), every email address, Alice's phone number (written in a private
+message), Bob's verified phone number and Martine's (a neighbour without
+internet whom the moderator, also a relay, keeps; her place too), each with
+the roles DESIGN.md lets see it: its owner, and for a
 meeting point the accepted helper while the request is matched (after it is
 done, the author alone). A point is found when its latitude and longitude,
 each to five decimals (about a metre, with a point or a comma), are written
@@ -35,6 +37,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from allauth.account.forms import default_token_generator
@@ -47,9 +50,11 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
 
 from chat.models import Conversation
 from chat.services import message_send
+from common.phones import phone_e164
 from config.asgi import application
 from geo.models import Zone
 from moderation import services as moderation_services
@@ -58,8 +63,11 @@ from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory, User
 from neighbors.services import email_stop_url
 from push.models import PushSubscription
+from relays.services import kept_neighbour_add, relay_name
 from requests_board import services
 from requests_board.models import FollowUp, HelpRequest, VolunteerOffer
+from sms import services as sms_services
+from sms.backends import InboundText
 from tests.factories import UserFactory, resident_at
 
 ROLES = ("anonymous", "stranger", "declined", "helper", "requester", "moderator")
@@ -96,6 +104,14 @@ NAMES = {
 }
 PHONE = "06 71 82 93 04"  # Alice's, in her message to Bob only
 PHONE_PATTERN = re.compile(r"6\D{0,4}71\D{0,3}82\D{0,3}93\D{0,3}04")
+# Bob verified his by a texted code: for him alone ("phone verified" for others).
+BOB_PHONE = "07 51 62 73 84"
+BOB_PHONE_PATTERN = re.compile(r"7\D{0,4}51\D{0,3}62\D{0,3}73\D{0,3}84")
+# Martine has no internet: the moderator, who is also a relay, keeps her
+# number and place, and posts a request for her that Dina answers.
+MARTINE_PHONE = "06 48 59 60 37"
+MARTINE_PHONE_PATTERN = re.compile(r"6\D{0,4}48\D{0,3}59\D{0,3}60\D{0,3}37")
+MARTINE_PLACE = (48.8561432, 2.3538214)
 
 
 # --- what must not leak -----------------------------------------------------
@@ -218,6 +234,11 @@ def _secrets() -> list[Secret]:
     secrets.append(
         Secret("phone of Alice", frozenset({"requester", "helper"}), pattern=PHONE_PATTERN)
     )
+    secrets += [
+        Secret("verified phone of Bob", frozenset({"helper"}), pattern=BOB_PHONE_PATTERN),
+        Secret("phone of Martine", frozenset({"moderator"}), pattern=MARTINE_PHONE_PATTERN),
+        point_secret("place of Martine", {"moderator"}, *MARTINE_PLACE),
+    ]
     return secrets
 
 
@@ -237,6 +258,7 @@ class Scene:
     reports: list = field(default_factory=list)  # open ones, in the moderator's queue
     follow_ups: list = field(default_factory=list)
     public: frozenset = frozenset()  # the public points' coordinates, as written
+    neighbour: object = None  # Martine, kept by the moderator as a relay
 
     def user(self, role):
         return self.users.get(role)
@@ -269,6 +291,20 @@ def scene_people() -> Scene:
         area=MultiPolygon(Polygon.from_bbox((2.34, 48.85, 2.37, 48.87)), srid=4326),
     )
     Moderator.objects.create(user=users["moderator"]).zones.add(zone)
+    relay_name(user=users["moderator"], zones=[zone])
+    scene.neighbour = kept_neighbour_add(
+        relay_user=users["moderator"],
+        first_name="Martine",
+        phone=MARTINE_PHONE,
+        place=Point(MARTINE_PLACE[1], MARTINE_PLACE[0], srid=4326),
+        languages=["fr"],
+        texts=True,
+        consent_given_at=date(2026, 12, 1),
+        consent_how="phone",
+    )
+    User.objects.filter(pk=users["helper"].pk).update(
+        phone=phone_e164(BOB_PHONE), phone_verified_at=timezone.now()
+    )
     return scene
 
 
@@ -311,6 +347,21 @@ def scene_play(scene: Scene) -> Scene:
     message_send(user=bob, conversation_id=with_bob.pk, body="Bien noté", client_id="b-a1")
     services.help_request_accept(request=done, requester=alice, helper_id=bob.pk)
     services.help_request_complete(request=done, user=alice)
+    # The relay asks for Martine (from her place); Dina answers; Martine's
+    # phone gets the proposal and texts back.
+    scene.requests["for martine"] = services.help_request_create(
+        author=scene.users["moderator"],
+        title="Pour Martine",
+        category=groceries,
+        on_behalf_of=scene.neighbour.pk,
+    )
+    services.help_request_respond(
+        request=scene.requests["for martine"], volunteer=dina, message="Je passe jeudi"
+    )
+    for words in ("Jeudi c'est bien", "NON"):
+        sms_services.inbound_receive(
+            inbound=InboundText(id=f"crawl-{words}", sender=phone_e164(MARTINE_PHONE), body=words)
+        )
     scene.conversations = list(Conversation.objects.order_by("pk"))
     scene.follow_ups = list(FollowUp.objects.order_by("pk"))
 
@@ -351,6 +402,10 @@ def _roomy_limits() -> dict:
             for action, ((_, seconds), _new) in settings.ACTION_LIMITS.items()
         },
         "NEW_ACCOUNT_MESSAGES_PER_MINUTE": 10_000,
+        # The SMS bridge on (texts are queued; no task worker sends them).
+        "SMS_BACKEND": "gateway",
+        "SMS_GATEWAY_URL": "http://127.0.0.1:9/",
+        "SMS_WEBHOOK_SECRET": "crawl",
     }
 
 
@@ -441,6 +496,7 @@ def _pk(scene: Scene, role: str, route: Route, values: dict) -> list:
         "follow-ups": [f.pk for f in scene.follow_ups],
         "reports": [r.pk for r in scene.reports],
         "subscriptions": list(PushSubscription.objects.values_list("pk", flat=True)),
+        "neighbours": [scene.neighbour.pk],
     }
     assert before in pks, f"{route.route}: a pk of what? add {before!r} to PARAMETERS' _pk"
     return pks[before]
