@@ -42,6 +42,6 @@ class KeptNeighbourForm(PinForm):
     )
     consent_given_at = forms.DateField(
         label=_("On which day?"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         initial=timezone.localdate,
     )

@@ -5,14 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from relays import selectors as relays_selectors
+from relays.models import KeptNeighbour
 from requests_board import selectors as board_selectors
 from requests_board.services import TransitionError
-from sms import backends, services
+from sms import backends, selectors, services
 
 
 def _error(status: int, code: str, detail: str) -> JsonResponse:
@@ -73,3 +75,18 @@ def hand_over(request, pk):
             % {"name": help_request.on_behalf_of.first_name},
         )
     return redirect("board:request", pk=pk)
+
+
+@login_required
+def neighbour_texts(request, pk):
+    """Every text to and from one of the relay's neighbours, with its
+    delivery status: those that came with no request to go to, too."""
+    try:
+        neighbour = relays_selectors.kept_neighbour_get(relay_user=request.user, pk=pk)
+    except KeptNeighbour.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "sms/neighbour_texts.html",
+        {"neighbour": neighbour, "texts": selectors.neighbour_texts(neighbour=neighbour)},
+    )

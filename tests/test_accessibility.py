@@ -328,6 +328,7 @@ FILL = {
     "relays:neighbour-edit": lambda s, role: [{"pk": s.neighbour.pk}],
     "data_rights:kept-neighbour-withdraw": lambda s, role: [{"pk": s.neighbour.pk}],
     "sms:hand-over": lambda s, role: [{"pk": s.requests[4].pk}],
+    "sms:neighbour-texts": lambda s, role: [{"pk": s.neighbour.pk}],
     "moderation:block": lambda s, role: [{"user_id": s.users["volunteer"].pk}],
     "moderation:report": _report_targets,
     "moderation:act": lambda s, role: [{"report_id": s.report.pk}],

@@ -462,3 +462,14 @@ def test_relays_are_named_and_removed_from_the_command_line(db, capsys):
     assert not hasattr(UserFactory._meta.model.objects.get(pk=user.pk), "relay")
     with pytest.raises(Exception, match="No zone named"):
         call_command("relay", "add", "sophie@example.org", "--zone", "Atlantis")
+
+
+def test_a_text_with_no_request_to_go_to_reaches_her_relay(api_for, client, relay, gateway):
+    neighbour = KeptNeighbourFactory(relay=relay)
+    assert text_in(client, "Bonjour Sophie, c'est Martine").status_code == 200
+    assert Notification.objects.filter(user=relay, kind="text_received").exists()
+    client.force_login(relay)
+    page = client.get(f"/relay/neighbours/{neighbour.pk}/texts/").content.decode()
+    assert "Bonjour Sophie, c&#x27;est Martine" in page
+    client.force_login(RelayFactory().user)
+    assert client.get(f"/relay/neighbours/{neighbour.pk}/texts/").status_code == 404
