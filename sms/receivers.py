@@ -1,17 +1,28 @@
 """What the SMS bridge listens to in the layers below (connected in
-SmsConfig.ready)."""
+SmsConfig.ready). A text that cannot be queued never fails what caused
+it: the response or the message is stored and acknowledged all the same."""
+
+import logging
 
 from chat.signals import messages_stored
 from requests_board.signals import request_page_shown, response_created
 from sms import selectors, services
 
+logger = logging.getLogger(__name__)
+
 
 def _response(*, response, **_signal):
-    services.response_texted(response=response)
+    try:
+        services.response_texted(response=response)
+    except Exception:
+        logger.exception("response %s: its proposal was not texted", response.pk)
 
 
 def _messages(*, messages, **_signal):
-    services.messages_texted(messages=messages)
+    try:
+        services.messages_texted(messages=messages)
+    except Exception:
+        logger.exception("%s messages: not texted", len(messages))
 
 
 def _page(*, request, viewer, **_signal):

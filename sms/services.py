@@ -269,6 +269,32 @@ def thread_hand_over(*, request: HelpRequest, user) -> Thread:
     return thread
 
 
+def _thread_follow_request(thread: Thread) -> None:
+    """The request may have moved on in the app since the last text: the
+    relay accepted a helper there (the phone now carries that helper's
+    conversation, and the neighbour is told who comes), or it was closed."""
+    request = thread.request
+    if thread.state in (State.FOLLOW_UP, State.OVER):
+        return
+    if request.status == HelpRequest.Status.MATCHED and (
+        thread.state != State.HELPING or thread.conversation.volunteer_id != request.helper_id
+    ):
+        thread.conversation = conversation_open(request=request, volunteer=request.helper)
+        thread.state = State.HELPING
+        thread.save(update_fields=["conversation", "state"])
+        _tell(
+            thread,
+            lambda: _(
+                "Thank you. %(name)s will help you: their messages come to this phone. "
+                "Reply DONE once it is done."
+            ),
+            name=request.helper.display_name,
+        )
+    elif request.status not in (HelpRequest.Status.OPEN, HelpRequest.Status.MATCHED):
+        thread.state = State.OVER
+        thread.save(update_fields=["state"])
+
+
 def messages_texted(*, messages) -> int:
     """Carries the helper's new messages to the neighbour's phone, for the
     conversations on it now. Returns how many texts were queued."""
@@ -283,18 +309,22 @@ def messages_texted(*, messages) -> int:
     if not written:
         return 0
     threads = {
-        thread.conversation_id: thread
+        thread.request_id: thread
         for thread in Thread.objects.filter(
-            conversation_id__in={m.conversation_id for m in written},
+            request_id__in={m.conversation.request_id for m in written},
             state__in=[State.PROPOSING, State.HELPING, State.FOLLOW_UP],
-        ).select_related("neighbour", "request")
+        ).select_related("neighbour", "request__helper", "conversation")
     }
     queued = 0
     with transaction.atomic():
+        for thread in threads.values():
+            _thread_follow_request(thread)
         for message in written:
-            thread = threads.get(message.conversation_id)
-            if thread is None:
+            thread = threads.get(message.conversation.request_id)
+            if thread is None or thread.state == State.OVER:
                 continue
+            if thread.conversation_id != message.conversation_id:
+                continue  # a helper not (or no longer) on the phone
             _tell(
                 thread,
                 lambda: _("%(name)s: %(message)s"),
@@ -350,10 +380,12 @@ def inbound_receive(*, inbound: backends.InboundText) -> Text | None:
                 Thread.objects.select_for_update()
                 .filter(neighbour__phone=phone)
                 .exclude(state=State.OVER)
-                .select_related("neighbour", "request__author", "conversation")
+                .select_related("neighbour", "request__author", "request__helper", "conversation")
                 .order_by("-updated_at", "-pk")
                 .first()
             )
+            if thread is not None:
+                _thread_follow_request(thread)
             neighbour = thread.neighbour if thread else _neighbour_of(phone)
             if neighbour is None:
                 logger.info("a text from a number no relay keeps: dropped")

@@ -473,3 +473,30 @@ def test_a_text_with_no_request_to_go_to_reaches_her_relay(api_for, client, rela
     assert "Bonjour Sophie, c&#x27;est Martine" in page
     client.force_login(RelayFactory().user)
     assert client.get(f"/relay/neighbours/{neighbour.pk}/texts/").status_code == 404
+
+
+def test_a_helper_accepted_in_the_app_takes_the_phone_over(api_for, client, relay, bruno, gateway):
+    chloe = resident_at(*north_of(300), display_name="Chloé")
+    posted = her_request(api_for, relay, martin_recorded(api_for, relay))
+    for volunteer in (bruno, chloe):
+        api_for(volunteer).post(
+            f"/api/v1/requests/{posted['id']}/responses", {"message": "Je peux"}, format="json"
+        )
+    # Bruno is proposed by text, but Sophie accepts Chloé in the app.
+    api_for(relay).post(
+        f"/api/v1/requests/{posted['id']}/accept", {"helper": chloe.pk}, format="json"
+    )
+    for volunteer, words in ((bruno, "Toujours partant"), (chloe, "J'arrive à 15 h")):
+        mine = api_for(volunteer).get("/api/v1/conversations").json()[0]["id"]
+        api_for(volunteer).post(
+            f"/api/v1/conversations/{mine}/messages",
+            {"body": words, "client_id": f"c-{volunteer.pk}"},
+            format="json",
+        )
+    deliver()
+    bodies = [text["body"] for text in gateway.sent]
+    assert any("Chloé va vous aider" in body for body in bodies)
+    assert "Chloé : J'arrive à 15 h" in bodies
+    assert not any("Toujours partant" in body for body in bodies)
+    text_in(client, "Merci Chloé")
+    assert Message.objects.filter(body="Merci Chloé", conversation__volunteer=chloe).exists()
