@@ -15,6 +15,16 @@ from relays.models import ConsentHow, KeptNeighbour, Relay
 from relays.selectors import relay_check
 
 LANGUAGE_CODES = {code for code, _name in SPOKEN_LANGUAGES}
+# What a relay records about a neighbour (kept_neighbour_add's fields).
+KEPT_FIELDS = (
+    "first_name",
+    "phone",
+    "place",
+    "languages",
+    "texts",
+    "consent_given_at",
+    "consent_how",
+)
 
 
 @transaction.atomic
@@ -109,18 +119,7 @@ def kept_neighbour_add(
 
 def kept_neighbour_update(*, neighbour: KeptNeighbour, **fields) -> KeptNeighbour:
     """Changes what is kept about a neighbour (the fields of kept_neighbour_add)."""
-    current = {
-        name: getattr(neighbour, name)
-        for name in (
-            "first_name",
-            "phone",
-            "place",
-            "languages",
-            "texts",
-            "consent_given_at",
-            "consent_how",
-        )
-    }
+    current = {name: getattr(neighbour, name) for name in KEPT_FIELDS}
     cleaned = _kept_neighbour_clean(**{**current, **fields})
     for name, value in cleaned.items():
         setattr(neighbour, name, value)

@@ -74,18 +74,7 @@ def _neighbour_form(request, neighbour):
     else:
         form = KeptNeighbourForm(request.POST)
         if form.is_valid():
-            fields = {
-                name: form.cleaned_data[name]
-                for name in (
-                    "first_name",
-                    "phone",
-                    "place",
-                    "languages",
-                    "texts",
-                    "consent_given_at",
-                    "consent_how",
-                )
-            }
+            fields = {name: form.cleaned_data[name] for name in services.KEPT_FIELDS}
             try:
                 if neighbour is None:
                     neighbour = services.kept_neighbour_add(relay_user=request.user, **fields)

@@ -182,11 +182,22 @@ def carried(request: HelpRequest) -> KeptNeighbour | None:
     return neighbour if backends.enabled() else None
 
 
-def _propose(thread: Thread, response) -> None:
-    thread.conversation = conversation_open(request=thread.request, volunteer=response.volunteer)
-    thread.state = State.PROPOSING
+def _thread_set(thread: Thread, state: str, *, volunteer=None) -> None:
+    """Moves the thread on; with `volunteer`, to the conversation with them
+    (waiting: to none). The latest moved thread of a number is the one its
+    next text is about."""
+    thread.state = state
+    fields = ["state", "updated_at", "conversation"]
+    if volunteer is not None:
+        thread.conversation = conversation_open(request=thread.request, volunteer=volunteer)
+    elif state == State.WAITING:
+        thread.conversation = None
     thread.updated_at = timezone.now()
-    thread.save(update_fields=["conversation", "state", "updated_at"])
+    thread.save(update_fields=fields)
+
+
+def _propose(thread: Thread, response) -> None:
+    _thread_set(thread, State.PROPOSING, volunteer=response.volunteer)
     _tell(
         thread,
         lambda: _(
@@ -204,9 +215,7 @@ def _propose_next(thread: Thread) -> None:
     if response is not None:
         _propose(thread, response)
         return
-    thread.state, thread.conversation = State.WAITING, None
-    thread.updated_at = timezone.now()
-    thread.save(update_fields=["state", "conversation", "updated_at"])
+    _thread_set(thread, State.WAITING)
 
 
 @transaction.atomic
@@ -250,10 +259,7 @@ def thread_hand_over(*, request: HelpRequest, user) -> Thread:
     if not created and thread.state != State.WAITING:
         raise TransitionError(_("The conversation is carried by text already."))
     if request.status == HelpRequest.Status.MATCHED:
-        thread.conversation = conversation_open(request=request, volunteer=request.helper)
-        thread.state = State.HELPING
-        thread.updated_at = timezone.now()
-        thread.save(update_fields=["conversation", "state", "updated_at"])
+        _thread_set(thread, State.HELPING, volunteer=request.helper)
         _tell(
             thread,
             lambda: _(
@@ -279,9 +285,7 @@ def _thread_follow_request(thread: Thread) -> None:
     if request.status == HelpRequest.Status.MATCHED and (
         thread.state != State.HELPING or thread.conversation.volunteer_id != request.helper_id
     ):
-        thread.conversation = conversation_open(request=request, volunteer=request.helper)
-        thread.state = State.HELPING
-        thread.save(update_fields=["conversation", "state"])
+        _thread_set(thread, State.HELPING, volunteer=request.helper)
         _tell(
             thread,
             lambda: _(
@@ -291,8 +295,7 @@ def _thread_follow_request(thread: Thread) -> None:
             name=request.helper.display_name,
         )
     elif request.status not in (HelpRequest.Status.OPEN, HelpRequest.Status.MATCHED):
-        thread.state = State.OVER
-        thread.save(update_fields=["state"])
+        _thread_set(thread, State.OVER)
 
 
 def messages_texted(*, messages) -> int:
@@ -423,8 +426,7 @@ def _answer(text: Text, thread: Thread | None, neighbour: KeptNeighbour) -> None
             help_request_accept(
                 request=request, requester=relay, helper_id=thread.conversation.volunteer_id
             )
-            thread.state = State.HELPING
-            thread.save(update_fields=["state"])
+            _thread_set(thread, State.HELPING)
             _tell(
                 thread,
                 lambda: _(
@@ -444,8 +446,7 @@ def _answer(text: Text, thread: Thread | None, neighbour: KeptNeighbour) -> None
             return
         if thread.state == State.HELPING and word == "done":
             help_request_complete(request=request, user=relay)
-            thread.state = State.FOLLOW_UP
-            thread.save(update_fields=["state"])
+            _thread_set(thread, State.FOLLOW_UP)
             _tell(
                 thread,
                 lambda: _(
@@ -457,8 +458,7 @@ def _answer(text: Text, thread: Thread | None, neighbour: KeptNeighbour) -> None
         if thread.state == State.FOLLOW_UP and word in {"1", "2", "3", "4", "5"}:
             follow_up = follow_up_for_request(user=relay, request_id=request.pk)
             follow_up_answer(follow_up=follow_up, score=int(word))
-            thread.state = State.OVER
-            thread.save(update_fields=["state"])
+            _thread_set(thread, State.OVER)
             _tell(thread, lambda: _("Thank you for your answer. Take care!"))
             return
     except (TransitionError, ValidationError, PermissionDenied, Http404):
