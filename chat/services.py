@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chat.models import Conversation, Message, ReadState
+from chat.models import TEXT_CLIENT_ID, Conversation, Message, ReadState
 from chat.selectors import (
     ConversationClosed,
     ConversationNotFound,
@@ -64,6 +64,7 @@ def conversations_follow_blocks(*, first_id: int, second_id: int, blocked: bool)
 # The client id of the first message, the volunteer's response itself: told
 # as a response already (email, push), never again as a message.
 RESPONSE_CLIENT_ID = "response-"
+RESERVED_CLIENT_IDS = (RESPONSE_CLIENT_ID, TEXT_CLIENT_ID)
 
 
 def response_conversation_start(*, response) -> Conversation:
@@ -77,6 +78,7 @@ def response_conversation_start(*, response) -> Conversation:
             conversation_id=conversation.pk,
             body=response.message,
             client_id=f"{RESPONSE_CLIENT_ID}{response.pk}",
+            internal=True,
         )
     except (RateLimited, Restricted, ValidationError):
         # The response stands and the requester sees it on the request's page;
@@ -100,11 +102,16 @@ class Outgoing:
     conversation_id: Any
     body: Any
     client_id: Any
+    # Written by the server itself (a response, a text): it may use the
+    # client ids reserved for those; a client may not.
+    internal: bool = False
 
 
 def _message_check(item: Outgoing) -> None:
     if not isinstance(item.client_id, str) or not 1 <= len(item.client_id) <= 64:
         raise ValidationError({"client_id": [_("A client id of 1 to 64 characters is required.")]})
+    if not item.internal and item.client_id.startswith(RESERVED_CLIENT_IDS):
+        raise ValidationError({"client_id": [_("This client id is reserved: choose another.")]})
     if not isinstance(item.body, str) or not item.body.strip():
         raise ValidationError({"body": [_("A message cannot be empty.")]})
     if len(item.body) > MAX_BODY:
@@ -112,11 +119,13 @@ def _message_check(item: Outgoing) -> None:
     texts_check(body=item.body, client_id=item.client_id)
 
 
-def message_send(*, user, conversation_id, body: str, client_id: str) -> tuple[Message, bool]:
+def message_send(
+    *, user, conversation_id, body: str, client_id: str, internal: bool = False
+) -> tuple[Message, bool]:
     """Stores a message, or returns the one already stored for this client_id.
     Returns (message, created). Raises ValidationError, ConversationNotFound,
     RateLimited. Publishes message.new to both participants after commit."""
-    (result,) = messages_store([Outgoing(user, conversation_id, body, client_id)])
+    (result,) = messages_store([Outgoing(user, conversation_id, body, client_id, internal)])
     if isinstance(result, Exception):
         raise result
     return result

@@ -228,6 +228,8 @@ SMS_TIMEOUT_S = env.float("SMS_TIMEOUT_S", default=10.0)
 # Texts cost money: at most this many a day for the whole site, and per number.
 SMS_DAILY_BUDGET = env.int("SMS_DAILY_BUDGET", default=200)
 SMS_NUMBER_DAILY_CAP = env.int("SMS_NUMBER_DAILY_CAP", default=20)
+# Volunteers' phone codes have a budget of their own, within the site's.
+SMS_CODES_DAILY_BUDGET = env.int("SMS_CODES_DAILY_BUDGET", default=50)
 # Phone numbers written without a country code are read as from this country.
 PHONE_REGION = env.str("PHONE_REGION", default="FR")
 

@@ -66,7 +66,7 @@ def kept_neighbour_erase(*, relay_user, neighbour_id) -> None:
     for them keep only an anonymous row. Anyone else's neighbour, or one
     that never was: KeptNeighbour.DoesNotExist."""
     _kept_neighbour_erase(
-        relays_selectors.kept_neighbour_get(relay_user=relay_user, pk=neighbour_id)
+        relays_selectors.kept_neighbour_to_withdraw(relay_user=relay_user, pk=neighbour_id)
     )
 
 

@@ -53,7 +53,7 @@ def kept_neighbour_withdraw(request, pk):
     """A relay withdraws a neighbour's consent: a page that says what goes,
     and one button."""
     try:
-        neighbour = relays_selectors.kept_neighbour_get(relay_user=request.user, pk=pk)
+        neighbour = relays_selectors.kept_neighbour_to_withdraw(relay_user=request.user, pk=pk)
     except KeptNeighbour.DoesNotExist:
         raise Http404 from None
     if request.method == "POST":

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from common.ids import as_id
 from moderation import selectors
 from neighbors.models import User
 from relays import selectors as relays_selectors
@@ -38,7 +39,11 @@ def relays(request):
     zones = selectors.zones_for_moderator(moderator=request.user)
     form = RelayNameForm(zones=zones)
     if request.method == "POST" and "remove" in request.POST:
-        relay = relays_selectors.relays_list(zones=zones).filter(pk=request.POST["remove"]).first()
+        relay = (
+            relays_selectors.relays_list(zones=zones)
+            .filter(pk=as_id(request.POST["remove"]) or 0)
+            .first()
+        )
         if relay is not None:
             relays_services.relay_remove(user=relay.user, zones=list(zones))
             messages.success(

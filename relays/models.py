@@ -61,6 +61,12 @@ class KeptNeighbour(models.Model):
 
     class Meta:
         ordering = ["first_name", "pk"]
+        constraints = [
+            # Texts from a number reach one relay: the one who keeps it.
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="kept_phone_once"
+            )
+        ]
         verbose_name = _("neighbour without internet")
         verbose_name_plural = _("neighbours without internet")
 

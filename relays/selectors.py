@@ -31,8 +31,15 @@ def kept_neighbours_list(*, relay_user):
 
 
 def kept_neighbour_get(*, relay_user, pk) -> KeptNeighbour:
-    """One of `relay_user`'s neighbours; KeptNeighbour.DoesNotExist for any
-    other (someone else's is as absent as one that never was)."""
+    """One of `relay_user`'s neighbours, while they are a relay;
+    KeptNeighbour.DoesNotExist for any other (someone else's is as absent
+    as one that never was)."""
+    return KeptNeighbour.objects.get(pk=pk, relay=relay_user, relay__relay__isnull=False)
+
+
+def kept_neighbour_to_withdraw(*, relay_user, pk) -> KeptNeighbour:
+    """One of the neighbours `relay_user` recorded, even once their relay
+    role was taken away: they can always withdraw the consent."""
     return KeptNeighbour.objects.get(pk=pk, relay=relay_user)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from common.phones import phone_e164
 from common.text import text_is_storable
+from geo.models import Zone
 from neighbors.models import SPOKEN_LANGUAGES
 from relays.models import ConsentHow, KeptNeighbour, Relay
 from relays.selectors import relay_check
@@ -55,7 +56,7 @@ def relay_remove(*, user, zones=None) -> bool:
 
 
 def _kept_neighbour_clean(
-    *, first_name, phone, place, languages, texts, consent_given_at, consent_how
+    *, relay_user, pk, first_name, phone, place, languages, texts, consent_given_at, consent_how
 ) -> dict:
     errors, cleaned = {}, {}
     first_name = (first_name or "").strip()
@@ -70,11 +71,26 @@ def _kept_neighbour_clean(
             cleaned["phone"] = phone_e164(phone)
         except ValidationError as exc:
             errors["phone"] = exc.messages
+        else:
+            if KeptNeighbour.objects.filter(phone=cleaned["phone"]).exclude(pk=pk).exists():
+                errors["phone"] = [
+                    _(
+                        "This number is already recorded for a neighbour. If it is the same "
+                        "person, ask the moderators which relay keeps them."
+                    )
+                ]
     if texts and not phone:
         errors["texts"] = [_("Text messages need a phone number.")]
     cleaned["texts"] = bool(texts)
     if not isinstance(place, Point):
         errors["place"] = [_("Place the pin where the neighbour lives")]
+    elif not Zone.objects.filter(relays__user=relay_user, area__intersects=place).exists():
+        zones = ", ".join(
+            Zone.objects.filter(relays__user=relay_user).values_list("name", flat=True)
+        )
+        errors["place"] = [
+            _("This place is outside the zones you relay in (%(zones)s).") % {"zones": zones}
+        ]
     cleaned["place"] = place
     languages = list(dict.fromkeys(languages or []))
     if any(code not in LANGUAGE_CODES for code in languages):
@@ -106,6 +122,8 @@ def kept_neighbour_add(
     relay (the day, and how)."""
     relay_check(relay_user)
     cleaned = _kept_neighbour_clean(
+        relay_user=relay_user,
+        pk=None,
         first_name=first_name,
         phone=phone,
         place=place,
@@ -120,7 +138,9 @@ def kept_neighbour_add(
 def kept_neighbour_update(*, neighbour: KeptNeighbour, **fields) -> KeptNeighbour:
     """Changes what is kept about a neighbour (the fields of kept_neighbour_add)."""
     current = {name: getattr(neighbour, name) for name in KEPT_FIELDS}
-    cleaned = _kept_neighbour_clean(**{**current, **fields})
+    cleaned = _kept_neighbour_clean(
+        relay_user=neighbour.relay, pk=neighbour.pk, **{**current, **fields}
+    )
     for name, value in cleaned.items():
         setattr(neighbour, name, value)
     neighbour.save()

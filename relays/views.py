@@ -23,11 +23,15 @@ from relays.models import KeptNeighbour
 
 @login_required
 def neighbours(request):
-    selectors.relay_check(request.user)
+    """The relay's neighbours. Someone no longer a relay still finds those
+    they recorded here, to withdraw their consent, and nothing else."""
+    is_relay = selectors.relay_is(request.user)
     kept = list(selectors.kept_neighbours_list(relay_user=request.user))
+    if not is_relay and not kept:
+        selectors.relay_check(request.user)
     for neighbour in kept:
         neighbour.phone_shown = phone_shown(neighbour.phone)
-    return render(request, "relays/neighbours.html", {"neighbours": kept})
+    return render(request, "relays/neighbours.html", {"neighbours": kept, "is_relay_now": is_relay})
 
 
 @login_required

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 
+from common.text import text_is_storable
+
 logger = logging.getLogger(__name__)
 
 # Longer than any real text or provider id: such a webhook is not one.
@@ -290,12 +292,15 @@ def _inbound_text(message_id, sender, body) -> InboundText:
         raise InboundMalformed("no sender")
     if not isinstance(body, str) or len(body) > MAX_BODY_CHARS:
         raise InboundMalformed("no body, or too long a one")
+    if not all(text_is_storable(text) for text in (message_id, sender, body)):
+        # A NUL, or half of an emoji split across two texts: refused, not a 500.
+        raise InboundMalformed("characters that cannot be stored")
     return InboundText(id=message_id, sender=sender.strip(), body=body)
 
 
 def _status_update(message_id, status: str | None) -> StatusUpdate:
     message_id = _id_or_none(message_id)
-    if message_id is None:
+    if message_id is None or not text_is_storable(message_id):
         raise InboundMalformed("no message id")
     if status is None:
         raise InboundMalformed("unknown status")

@@ -4,6 +4,7 @@ neighbour without internet, and a volunteer's phone code."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 from common.export import when_export
 from requests_board.models import CLOSED_STATUSES
@@ -40,10 +41,13 @@ def kept_neighbour_erase(neighbour) -> None:
 
 def retention_apply(now: datetime) -> dict:
     """Texts of requests closed more than RETENTION_MEETING_POINT_DAYS ago
-    go with the meeting points, and phone codes' texts after a day."""
+    go with the meeting points (texts about no request after as long), and
+    phone codes' texts after a day."""
+    cutoff = now - timedelta(days=settings.RETENTION_MEETING_POINT_DAYS)
     texts, _per_model = Text.objects.filter(
-        thread__request__status__in=CLOSED_STATUSES,
-        thread__request__closed_at__lt=now - timedelta(days=settings.RETENTION_MEETING_POINT_DAYS),
+        Q(thread__request__status__in=CLOSED_STATUSES, thread__request__closed_at__lt=cutoff)
+        # About no request (a "thank you" after the end, say): kept as long.
+        | Q(thread__isnull=True, user__isnull=True, created_at__lt=cutoff)
     ).delete()
     codes, _per_model = Text.objects.filter(
         user__isnull=False, created_at__lt=now - timedelta(days=1)

@@ -24,6 +24,7 @@ from chat.models import TEXT_CLIENT_ID
 from chat.services import RESPONSE_CLIENT_ID, RateLimited, conversation_open, message_send
 from common.phones import phone_e164
 from relays.models import KeptNeighbour
+from relays.selectors import relay_check
 from requests_board.models import HelpRequest, Notification
 from requests_board.selectors import follow_up_for_request, responses_pending
 from requests_board.services import (
@@ -70,6 +71,15 @@ def texts_sent_today(phone: str | None = None) -> int:
     return texts.count()
 
 
+def codes_sent_today() -> int:
+    return Text.objects.filter(
+        direction=Text.Direction.OUT,
+        user__isnull=False,
+        status__in=SPENT,
+        created_at__gte=_today_start(),
+    ).count()
+
+
 def text_send(*, phone: str, body: str, neighbour=None, thread=None, user=None) -> Text:
     """Queues one text from the association's number (sent by the task
     worker once committed), or records why it was not sent: the number
@@ -79,6 +89,10 @@ def text_send(*, phone: str, body: str, neighbour=None, thread=None, user=None) 
     status = Text.Status.QUEUED
     if number_stopped(phone):
         status = Text.Status.STOPPED
+    elif user is not None and codes_sent_today() >= settings.SMS_CODES_DAILY_BUDGET:
+        # Phone codes have their own, smaller budget: sign-ups in bulk
+        # cannot use up the neighbours' texts.
+        status = Text.Status.OVER_BUDGET
     elif texts_sent_today() >= settings.SMS_DAILY_BUDGET:
         status = Text.Status.OVER_BUDGET
     elif texts_sent_today(phone) >= settings.SMS_NUMBER_DAILY_CAP:
@@ -130,10 +144,15 @@ def text_deliver_now(*, text_id: int) -> str:
         provider_id = result.provider_id
         if not result.ok:
             logger.warning("text %s not accepted by the provider: %s", text.pk, result.detail)
+    kept = {"body": CODE_SENT} if text.user_id else {}  # a phone code is kept nowhere
     Text.objects.filter(pk=text.pk, status=Text.Status.QUEUED).update(
-        status=status, provider_id=provider_id
+        status=status, provider_id=provider_id, **kept
     )
     return status
+
+
+# What is left of a texted phone code once it went.
+CODE_SENT = "(code)"
 
 
 def delivery_status_record(*, update: backends.StatusUpdate) -> int:
@@ -224,16 +243,19 @@ def response_texted(*, response) -> None:
     text: their offer is texted as a proposal, unless another one is
     waiting for an answer (then it is texted after a NO)."""
     request = response.request
-    neighbour = carried(request)
-    if neighbour is None:
+    neighbour = request.on_behalf_of
+    if neighbour is None or not neighbour.phone or not backends.enabled():
         return
-    thread, _created = Thread.objects.get_or_create(
-        request=request, defaults={"neighbour": neighbour}
-    )
+    if carried(request):
+        Thread.objects.get_or_create(request=request, defaults={"neighbour": neighbour})
+    # Or a thread the relay made by handing the request over.
     thread = (
-        Thread.objects.select_for_update().select_related("request", "neighbour").get(pk=thread.pk)
+        Thread.objects.select_for_update()
+        .select_related("request", "neighbour")
+        .filter(request=request)
+        .first()
     )
-    if thread.state == State.WAITING:
+    if thread is not None and thread.state == State.WAITING:
         _propose(thread, response)
 
 
@@ -243,6 +265,7 @@ def thread_hand_over(*, request: HelpRequest, user) -> Thread:
     the accepted helper's from now on, or else the offers one by one."""
     if request.author_id != user.pk or request.on_behalf_of_id is None:
         raise PermissionDenied(_("Only the relay who posted this request can do this."))
+    relay_check(user)
     neighbour = request.on_behalf_of
     if not backends.enabled():
         raise ValidationError(_("Text messages are not set up on this site."))
@@ -282,7 +305,12 @@ def _thread_follow_request(thread: Thread) -> None:
     request = thread.request
     if thread.state in (State.FOLLOW_UP, State.OVER):
         return
-    if request.status == HelpRequest.Status.MATCHED and (
+    if not thread.neighbour.phone or (
+        request.status == HelpRequest.Status.MATCHED and request.helper_id is None
+    ):
+        # Her number was forgotten, or the helper erased their account.
+        _thread_set(thread, State.OVER)
+    elif request.status == HelpRequest.Status.MATCHED and (
         thread.state != State.HELPING or thread.conversation.volunteer_id != request.helper_id
     ):
         _thread_set(thread, State.HELPING, volunteer=request.helper)
@@ -311,15 +339,17 @@ def messages_texted(*, messages) -> int:
     ]
     if not written:
         return 0
-    threads = {
-        thread.request_id: thread
-        for thread in Thread.objects.filter(
-            request_id__in={m.conversation.request_id for m in written},
-            state__in=[State.PROPOSING, State.HELPING, State.FOLLOW_UP],
-        ).select_related("neighbour", "request__helper", "conversation")
-    }
     queued = 0
     with transaction.atomic():
+        threads = {
+            thread.request_id: thread
+            for thread in Thread.objects.select_for_update(of=("self",))
+            .filter(
+                request_id__in={m.conversation.request_id for m in written},
+                state__in=[State.PROPOSING, State.HELPING, State.FOLLOW_UP],
+            )
+            .select_related("neighbour", "request__helper", "conversation")
+        }
         for thread in threads.values():
             _thread_follow_request(thread)
         for message in written:
@@ -373,24 +403,19 @@ def _sender_number(sender: str) -> str:
 
 def inbound_receive(*, inbound: backends.InboundText) -> Text | None:
     """A text from a phone. Stored once per provider id; a number nobody
-    keeps leaves nothing behind. Returns the stored text, or None."""
+    keeps leaves nothing behind (but its STOP is kept). Returns the stored
+    text, or None."""
     phone = _sender_number(inbound.sender)
+    word = answer_word(inbound.body)
     try:
         with transaction.atomic():
             if Text.objects.filter(direction=Text.Direction.IN, provider_id=inbound.id).exists():
                 return None
-            thread = (
-                Thread.objects.select_for_update()
-                .filter(neighbour__phone=phone)
-                .exclude(state=State.OVER)
-                .select_related("neighbour", "request__author", "request__helper", "conversation")
-                .order_by("-updated_at", "-pk")
-                .first()
-            )
-            if thread is not None:
-                _thread_follow_request(thread)
+            thread = _thread_answered(phone, word)
             neighbour = thread.neighbour if thread else _neighbour_of(phone)
             if neighbour is None:
+                if word == "stop":
+                    number_stop(phone=phone)  # a volunteer's phone code, say
                 logger.info("a text from a number no relay keeps: dropped")
                 return None
             text = Text.objects.create(
@@ -406,6 +431,34 @@ def inbound_receive(*, inbound: backends.InboundText) -> Text | None:
             return text
     except IntegrityError:
         return None  # the same text, arriving twice at once: stored by the other
+
+
+# Which state of a thread each short answer is for.
+ANSWERED_IN = {
+    "yes": State.PROPOSING,
+    "no": State.PROPOSING,
+    "done": State.HELPING,
+    **{digit: State.FOLLOW_UP for digit in "12345"},
+}
+
+
+def _thread_answered(phone: str, word: str | None) -> Thread | None:
+    """The thread a text from `phone` is about: the latest one the short
+    answer fits (YES to a proposal, DONE to a help under way, a digit to the
+    follow-up), else the latest one under way. Waiting threads have nothing
+    to answer."""
+    threads = list(
+        Thread.objects.select_for_update(of=("self",))
+        .filter(neighbour__phone=phone)
+        .exclude(state__in=[State.OVER, State.WAITING])
+        .select_related("neighbour", "request__author", "request__helper", "conversation")
+        .order_by("-updated_at", "-pk")
+    )
+    for thread in threads:
+        _thread_follow_request(thread)
+    threads = [t for t in threads if t.state not in (State.OVER, State.WAITING)]
+    fitting = [t for t in threads if ANSWERED_IN.get(word) == t.state]
+    return (fitting or threads or [None])[0]
 
 
 def _neighbour_of(phone: str) -> KeptNeighbour | None:
@@ -462,10 +515,26 @@ def _answer(text: Text, thread: Thread | None, neighbour: KeptNeighbour) -> None
             _tell(thread, lambda: _("Thank you for your answer. Take care!"))
             return
     except (TransitionError, ValidationError, PermissionDenied, Http404):
-        # The relay (or a moderator) changed the request in the meantime:
-        # the words go to the conversation, and the relay sees them there.
+        # The request changed in the meantime (the relay, a moderator, or a
+        # volunteer who left): the words go to the conversation, where the
+        # relay sees them, and a proposal no longer open makes way.
         logger.info("text on request %s: the answer no longer applies", request.pk)
+        if thread.state == State.PROPOSING and not _proposal_open(thread):
+            _propose_next(thread)
+            if word in ("yes", "no"):
+                return
     _into_conversation(text, thread)
+
+
+def _proposal_open(thread: Thread) -> bool:
+    conversation = thread.conversation
+    return (
+        conversation is not None
+        and conversation.closed_at is None
+        and responses_pending(request=thread.request)
+        .filter(volunteer_id=conversation.volunteer_id)
+        .exists()
+    )
 
 
 def _into_conversation(text: Text, thread: Thread) -> None:
@@ -478,6 +547,7 @@ def _into_conversation(text: Text, thread: Thread) -> None:
                 conversation_id=thread.conversation_id,
                 body=text.body[:2000] or "…",
                 client_id=f"{TEXT_CLIENT_ID}{text.pk}",
+                internal=True,
             )
             return
         except (ValidationError, Http404, PermissionDenied, RateLimited):

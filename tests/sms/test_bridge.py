@@ -500,3 +500,150 @@ def test_a_helper_accepted_in_the_app_takes_the_phone_over(api_for, client, rela
     assert not any("Toujours partant" in body for body in bodies)
     text_in(client, "Merci Chloé")
     assert Message.objects.filter(body="Merci Chloé", conversation__volunteer=chloe).exists()
+
+
+# --- what a review found ------------------------------------------------------------
+
+
+def test_a_number_is_kept_by_one_relay_and_within_their_zones(api_for, relay):
+    martin_recorded(api_for, relay)
+    other = RelayFactory().user
+    body = {
+        "first_name": "M",
+        "phone": MARTIN,
+        "place": {"lat": PARIS[0], "lng": PARIS[1]},
+        "consent": {"given_at": "2026-12-01", "how": "phone"},
+    }
+    again = api_for(other).post("/api/v1/relay/neighbours", body, format="json")
+    assert again.status_code == 400 and "phone" in again.json()["fields"]
+    far = {**body, "phone": "", "place": {"lat": 45.76, "lng": 4.83}}  # Lyon
+    outside = api_for(other).post("/api/v1/relay/neighbours", far, format="json")
+    assert outside.status_code == 400 and "place" in outside.json()["fields"]
+
+
+def test_a_short_answer_goes_to_the_request_it_answers(api_for, client, relay, bruno, gateway):
+    neighbour_id = martin_recorded(api_for, relay)
+    first = her_request(api_for, relay, neighbour_id)
+    api_for(bruno).post(
+        f"/api/v1/requests/{first['id']}/responses", {"message": "Je peux"}, format="json"
+    )
+    second = her_request(api_for, relay, neighbour_id)
+    client.force_login(relay)
+    client.post(f"/requests/{second['id']}/texts/")  # handed over: waiting for an offer
+    assert Thread.objects.get(request_id=second["id"]).state == "waiting"
+    text_in(client, "OUI")
+    assert HelpRequest.objects.get(pk=first["id"]).status == "matched"
+    # Now a proposal for the second while the first is under way: each word finds its own.
+    chloe = resident_at(*north_of(300), display_name="Chloé")
+    api_for(chloe).post(
+        f"/api/v1/requests/{second['id']}/responses", {"message": "Moi"}, format="json"
+    )
+    text_in(client, "FAIT")
+    assert HelpRequest.objects.get(pk=first["id"]).status == "done"
+    assert HelpRequest.objects.get(pk=second["id"]).status == "open"
+    text_in(client, "oui")
+    assert HelpRequest.objects.get(pk=second["id"]).helper == chloe
+
+
+def test_stop_always_works_even_from_a_number_nobody_keeps_or_a_broken_thread(
+    api_for, client, relay, bruno, password, gateway
+):
+    assert text_in(client, "STOP", sender="+33699999999").status_code == 200
+    assert services.number_stopped("+33699999999")
+    posted = her_request(api_for, relay, martin_recorded(api_for, relay))
+    api_for(bruno).post(
+        f"/api/v1/requests/{posted['id']}/responses", {"message": "Je peux"}, format="json"
+    )
+    api_for(relay).post(
+        f"/api/v1/requests/{posted['id']}/accept", {"helper": bruno.pk}, format="json"
+    )
+    erased = api_for(bruno).delete("/api/v1/me", {"password": password}, format="json")
+    assert erased.status_code == 204  # the request is matched with nobody now
+    assert text_in(client, "Il vient ?").status_code == 200
+    assert text_in(client, "STOP").status_code == 200
+    assert services.number_stopped(MARTIN)
+
+
+def test_when_the_proposed_volunteer_leaves_the_next_offer_is_texted(
+    api_for, client, relay, bruno, password, gateway
+):
+    chloe = resident_at(*north_of(300), display_name="Chloé")
+    posted = her_request(api_for, relay, martin_recorded(api_for, relay))
+    for volunteer in (bruno, chloe):
+        api_for(volunteer).post(
+            f"/api/v1/requests/{posted['id']}/responses", {"message": "Je peux"}, format="json"
+        )
+    api_for(bruno).delete("/api/v1/me", {"password": password}, format="json")
+    text_in(client, "OUI")  # to Bruno, who is gone
+    deliver()
+    assert "Chloé" in gateway.sent[-1]["body"]
+    text_in(client, "OUI")
+    assert HelpRequest.objects.get(pk=posted["id"]).helper == chloe
+
+
+def test_texts_that_cannot_be_stored_are_refused_not_a_500(client, relay, gateway):
+    KeptNeighbourFactory(relay=relay)
+    for body in ("\ud83d cassé", "nul\x00"):
+        raw = json.dumps({"id": "odd", "from": MARTIN, "body": body}).encode()
+        answer = client.post(
+            "/sms/inbound",
+            raw,
+            content_type="application/json",
+            HTTP_X_ENTRAIDE_SIGNATURE=gateway_signature(SECRET, raw),
+        )
+        assert answer.status_code == 400
+    assert not Text.objects.exists()
+
+
+def test_nobody_writes_a_text_in_the_neighbours_name(api_for, relay, bruno, gateway):
+    posted = her_request(api_for, relay, martin_recorded(api_for, relay, texts=False))
+    api_for(bruno).post(
+        f"/api/v1/requests/{posted['id']}/responses", {"message": "Je peux"}, format="json"
+    )
+    (conversation,) = api_for(bruno).get("/api/v1/conversations").json()
+    for client_id in ("sms-1", "response-1"):
+        forged = api_for(bruno).post(
+            f"/api/v1/conversations/{conversation['id']}/messages",
+            {"body": "C'est Martine", "client_id": client_id},
+            format="json",
+        )
+        assert forged.status_code == 400 and "client_id" in forged.json()["fields"]
+
+
+def test_a_former_relay_can_only_withdraw(api_for, client, relay, gateway):
+    from relays.services import relay_remove
+
+    neighbour_id = martin_recorded(api_for, relay)
+    relay_remove(user=relay)
+    client.force_login(relay)
+    assert client.get(f"/relay/neighbours/{neighbour_id}/edit/").status_code == 404
+    assert client.get(f"/relay/neighbours/{neighbour_id}/texts/").status_code == 404
+    assert "06 12 34 56 78" in client.get("/relay/neighbours/").content.decode()
+    post = api_for(relay).post(
+        "/api/v1/requests",
+        {"title": "x", "category": "groceries", "on_behalf_of": neighbour_id},
+        format="json",
+    )
+    assert post.status_code == 400
+    assert api_for(relay).delete(f"/api/v1/relay/neighbours/{neighbour_id}").status_code == 204
+
+
+def test_phone_codes_have_a_budget_of_their_own_and_are_kept_nowhere(settings, gateway, db):
+    settings.SMS_CODES_DAILY_BUDGET = 1
+    first, second = UserFactory(), UserFactory()
+    sent = services.text_send(phone="+33611111111", body="code 123456", user=first)
+    assert services.text_send(phone="+33622222222", body="code 654321", user=second).status == (
+        "over_budget"
+    )
+    assert services.text_send(phone=MARTIN, body="pour Martine").status == "queued"
+    deliver()
+    assert gateway.sent[0]["body"] == "code 123456"
+    sent.refresh_from_db()
+    assert "123456" not in sent.body
+
+
+def test_the_moderators_page_refuses_a_bad_id_in_words(client, db):
+    from tests.factories import ModeratorFactory
+
+    client.force_login(ModeratorFactory(everywhere=True).user)
+    assert client.post("/moderation/relays/", {"remove": "abc"}).status_code == 302
