@@ -4,13 +4,16 @@ and offers, in French and English. Idempotent: run it as often as you like."""
 import random
 
 from allauth.account.models import EmailAddress
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from geo.models import Zone
 from geo.privacy import public_point
 from neighbors.categories import categories_ensure
 from neighbors.models import HelpCategory, User
+from relays.services import kept_neighbour_add, relay_name
 from requests_board.models import Urgency
 from requests_board.services import help_request_create, offer_create
 
@@ -198,6 +201,22 @@ class Command(BaseCommand):
                 availability=availability,
                 note=note,
             )
+        # Amina relays for Madeleine, who has no internet (a landline only).
+        zone, _created = Zone.objects.get_or_create(
+            name="Paris 11e",
+            defaults={
+                "area": MultiPolygon(Polygon.from_bbox((2.36, 48.85, 2.40, 48.875)), srid=4326)
+            },
+        )
+        relay_name(user=residents[0], zones=[zone])
+        kept_neighbour_add(
+            relay_user=residents[0],
+            first_name="Madeleine",
+            place=Point(CENTRE[1] + 0.002, CENTRE[0] - 0.001, srid=4326),
+            languages=["fr"],
+            consent_given_at=timezone.localdate(),
+            consent_how="phone",
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo neighbourhood created: {len(residents)} residents, "
