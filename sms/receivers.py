@@ -5,7 +5,7 @@ it: the response or the message is stored and acknowledged all the same."""
 import logging
 
 from chat.signals import messages_stored
-from requests_board.signals import request_page_shown, response_created
+from requests_board.signals import helper_accepted, request_page_shown, response_created
 from sms import selectors, services
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,13 @@ def _messages(*, messages, **_signal):
         logger.exception("%s messages: not texted", len(messages))
 
 
+def _accepted(*, request, **_signal):
+    try:
+        services.thread_follow(request=request)
+    except Exception:
+        logger.exception("request %s: the neighbour was not told who comes", request.pk)
+
+
 def _page(*, request, viewer, **_signal):
     return {"sms": selectors.request_texts_panel(request=request, viewer=viewer)}
 
@@ -32,3 +39,4 @@ def _page(*, request, viewer, **_signal):
 response_created.connect(_response, dispatch_uid="sms.response", weak=False)
 messages_stored.connect(_messages, dispatch_uid="sms.messages", weak=False)
 request_page_shown.connect(_page, dispatch_uid="sms.request_page", weak=False)
+helper_accepted.connect(_accepted, dispatch_uid="sms.accepted", weak=False)

@@ -326,6 +326,19 @@ def _thread_follow_request(thread: Thread) -> None:
         _thread_set(thread, State.OVER)
 
 
+@transaction.atomic
+def thread_follow(*, request: HelpRequest) -> None:
+    """A helper was accepted (in the app, or by YES): the phone catches up."""
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("neighbour", "request__helper", "conversation")
+        .filter(request=request)
+        .first()
+    )
+    if thread is not None:
+        _thread_follow_request(thread)
+
+
 def messages_texted(*, messages) -> int:
     """Carries the helper's new messages to the neighbour's phone, for the
     conversations on it now. Returns how many texts were queued."""

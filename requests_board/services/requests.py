@@ -45,6 +45,7 @@ from requests_board.services.notifications import (
     request_url,
     waves_start,
 )
+from requests_board.signals import helper_accepted
 from safety.flags import personal_data_check
 from safety.limits import limit_check
 from safety.sanctions import restriction_check
@@ -351,6 +352,7 @@ def help_request_accept(*, request: HelpRequest, requester, helper_id: int) -> H
     helper = response.volunteer
     if notify.wants(helper, "accepted", "email"):
         _email_accepted(request, helper)
+    transaction.on_commit(lambda: helper_accepted.send(sender=HelpRequest, request=request))
     return request
 
 

@@ -475,17 +475,21 @@ def test_a_text_with_no_request_to_go_to_reaches_her_relay(api_for, client, rela
     assert client.get(f"/relay/neighbours/{neighbour.pk}/texts/").status_code == 404
 
 
-def test_a_helper_accepted_in_the_app_takes_the_phone_over(api_for, client, relay, bruno, gateway):
+def test_a_helper_accepted_in_the_app_takes_the_phone_over(
+    api_for, client, relay, bruno, gateway, django_capture_on_commit_callbacks
+):
     chloe = resident_at(*north_of(300), display_name="Chloé")
     posted = her_request(api_for, relay, martin_recorded(api_for, relay))
     for volunteer in (bruno, chloe):
         api_for(volunteer).post(
             f"/api/v1/requests/{posted['id']}/responses", {"message": "Je peux"}, format="json"
         )
-    # Bruno is proposed by text, but Sophie accepts Chloé in the app.
-    api_for(relay).post(
-        f"/api/v1/requests/{posted['id']}/accept", {"helper": chloe.pk}, format="json"
-    )
+    # Bruno is proposed by text, but Sophie accepts Chloé in the app: Martine is told at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        api_for(relay).post(
+            f"/api/v1/requests/{posted['id']}/accept", {"helper": chloe.pk}, format="json"
+        )
+    assert Text.objects.filter(body__contains="Chloé va vous aider").exists()
     for volunteer, words in ((bruno, "Toujours partant"), (chloe, "J'arrive à 15 h")):
         mine = api_for(volunteer).get("/api/v1/conversations").json()[0]["id"]
         api_for(volunteer).post(
