@@ -49,7 +49,11 @@ class ConversationSerializer(serializers.Serializer):
 
 class MessageCreateSerializer(StrictSerializer):
     body = KeptTextField(max_length=services.MAX_BODY)
-    client_id = serializers.CharField(max_length=64)
+    client_id = serializers.CharField(
+        max_length=64,
+        help_text="Chosen by the client, unique per message (a UUID, say); the server's own "
+        'prefixes "response-" and "sms-" are refused (400, `fields.client_id`).',
+    )
 
 
 class AfterSerializer(QuerySerializer):

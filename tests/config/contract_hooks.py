@@ -76,7 +76,8 @@ SEMANTIC_400 = {
     "POST /api/v1/push/subscriptions": {"endpoint", "keys.p256dh", "keys.auth"},
     # Text that looks like personal data (responses have no publish_anyway).
     "POST /api/v1/requests/{id}/responses": {"error:personal_data"},
-    "POST /api/v1/conversations/{id}/messages": {"error:personal_data"},
+    # A client id with one of the server's own prefixes ("response-", "sms-").
+    "POST /api/v1/conversations/{id}/messages": {"error:personal_data", "client_id"},
 }
 
 
