@@ -239,3 +239,39 @@ def test_chat_load_quick(backend, bench_databases):
             assert stored is None, block
         else:
             assert stored and stored[1] == stored[2] and int(stored[2]) > 0, block
+
+
+def test_city_load_quick(backend, bench_databases):
+    """bench/city_load.py --quick (3,000 posts, 300 residents, 20 websockets, a
+    warm-up and two 2 s steps at 20 and 40 requests/s per target): every
+    target once. PostGIS pass only: the benchmark's targets (the embedded
+    default and the scaled setup at city scale) run on PostGIS by design,
+    and it loads its posts with COPY."""
+    if backend != "postgis":
+        pytest.skip("bench/city_load.py runs on PostGIS only")
+    out = run(
+        [BENCH / "city_load.py", "--quick", "--database-url", bench_databases.fresh()],
+        "bench/city_load.py --quick",
+    )
+
+    # 3,000 posts and the 10 chat pairs' requests.
+    assert re.search(r"^loaded 3,010 posts, 300 residents with tokens, 10 chat pairs", out, re.M), (
+        out
+    )
+    assert "rate limits: servers on bench/_city_settings.py" in out, out
+    assert "  ERROR: " not in out, out
+    report = out[out.index("\nnginx-static: nginx alone") :]
+    report = report[report.index("\nnginx-static: nginx alone", 1) :]  # the final report
+    for target in ("nginx-static", "embedded", "scaled"):
+        block = report[report.index(f"\n{target}: ") :]
+        block = block[: block.index("\n  highest step held") if "highest step" in block else None]
+        # A step row: asked, sent/s, ok/s, ratio | p50 p95 p99 errors.
+        row = r"^\s+20\s+\d+\s+\d+\s+[\d.]+ \|\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+ \|"
+        assert re.search(row, block, re.M), block
+        kinds = ["static"] if target == "nginx-static" else ["map", "nearby", "page", "detail"]
+        for kind in kinds:
+            assert re.search(rf"^\s+20 {kind}\s+\d+\s+\d+\s+[\d.]+", block, re.M), block
+    assert out.count("  connected 20/20 websockets") == 2, out
+    assert re.search(r"^  embedded\s+goal 150/s: highest rate within goal terms", out, re.M), out
+    assert re.search(r"^  scaled\s+goal 500/s: highest rate within goal terms", out, re.M), out
+    assert re.search(r"^  nginx-static ceiling: \d+/s held", out, re.M), out
