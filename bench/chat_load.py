@@ -53,7 +53,6 @@ import importlib.metadata
 import importlib.util
 import json
 import math
-import multiprocessing
 import os
 import secrets
 import shutil
@@ -67,6 +66,7 @@ from pathlib import Path
 
 import _chat_driver
 from _chat_processes import ProcessTree, RedisServer, Server, postmaster_pid, temp_dir
+from _driver_pool import DriverPool
 from _processes import ROOT, ThrowawayPostgres, free_port
 from _stats import fmt, summary
 
@@ -180,12 +180,11 @@ def relay_population(pairs: int, work: Path) -> tuple[list[dict], Path]:
 # --- Drivers ---------------------------------------------------------------------
 
 
-class Drivers:
-    """The load-driver processes and their pipes."""
+class Drivers(DriverPool):
+    """The load-driver processes: each drives its share of the pairs."""
 
     def __init__(self, count: int, pairs: list[dict], servers: list[str], args, ticket_mode: str):
-        context = multiprocessing.get_context("spawn")
-        self.pipes, self.processes = [], []
+        specs = []
         for w in range(count):
             mine = []
             for pair in pairs[w::count]:
@@ -196,58 +195,18 @@ class Drivers:
                         "volunteer": {**pair["volunteer"], "server": servers[-1]},
                     }
                 )
-            spec = {
-                "pairs": mine,
-                "origin": ORIGIN,
-                "ticket_mode": ticket_mode,
-                "deflate": args.deflate,
-                "frame_bytes": args.frame_bytes,
-                "connect_concurrency": 32,
-                "seed": args.seed + w,
-            }
-            parent, child = context.Pipe()
-            process = context.Process(target=_chat_driver.main, args=(child, spec), daemon=True)
-            process.start()
-            child.close()
-            self.pipes.append(parent)
-            self.processes.append(process)
-
-    def recv(self, index: int, timeout: float):
-        pipe, process = self.pipes[index], self.processes[index]
-        deadline = time.monotonic() + timeout
-        while not pipe.poll(0.2):
-            if not process.is_alive():
-                raise RuntimeError(f"load driver {index} died (exit code {process.exitcode})")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"load driver {index} did not answer in {timeout:.0f} s")
-        return pipe.recv()
-
-    def ask_all(self, command: dict, timeout: float) -> list:
-        for pipe in self.pipes:
-            pipe.send(command)
-        return [self.recv(i, timeout) for i in range(len(self.pipes))]
-
-    def ask_one(self, index: int, command: dict, timeout: float):
-        self.pipes[index].send(command)
-        return self.recv(index, timeout)
-
-    def close(self) -> None:
-        for i, pipe in enumerate(self.pipes):
-            try:
-                if self.processes[i].is_alive():
-                    pipe.send({"cmd": "close"})
-            except OSError:
-                pass
-        for process in self.processes:
-            process.join(timeout=15)
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        for pipe in self.pipes:
-            pipe.close()
+            specs.append(
+                {
+                    "pairs": mine,
+                    "origin": ORIGIN,
+                    "ticket_mode": ticket_mode,
+                    "deflate": args.deflate,
+                    "frame_bytes": args.frame_bytes,
+                    "connect_concurrency": 32,
+                    "seed": args.seed + w,
+                }
+            )
+        super().__init__(_chat_driver.main, specs)
 
 
 # --- Measuring -------------------------------------------------------------------

@@ -45,7 +45,6 @@ Everything it starts is stopped on exit, error or Ctrl-C.
 import argparse
 import json
 import math
-import multiprocessing
 import os
 import shutil
 import signal
@@ -60,6 +59,7 @@ from types import SimpleNamespace
 import _city_driver
 from _chat_processes import postmaster_pid, temp_dir
 from _city_servers import STATIC_PATH, Embedded, NginxStatic, Scaled
+from _driver_pool import DriverPool
 from _processes import ROOT, ThrowawayPostgres, free_port
 from _stats import fmt, summary
 from chat_load import Drivers as ChatDrivers
@@ -133,15 +133,13 @@ def parse_mix(text: str) -> dict:
     return mix
 
 
-class HttpDrivers:
-    """The HTTP load-driver processes and their pipes."""
+class HttpDrivers(DriverPool):
+    """The HTTP load-driver processes: each sends its share of the rate."""
 
     def __init__(self, args, port: int, population: dict | None, mix: dict):
-        context = multiprocessing.get_context("spawn")
-        self.pipes, self.processes = [], []
         residents = population["residents"] if population else []
-        for w in range(args.drivers):
-            spec = {
+        specs = [
+            {
                 "port": port,
                 "residents": residents[w :: args.drivers],
                 "viewers": residents,
@@ -154,37 +152,9 @@ class HttpDrivers:
                 "static_path": STATIC_PATH,
                 "seed": args.seed + 100 + w,
             }
-            parent, child = context.Pipe()
-            process = context.Process(target=_city_driver.main, args=(child, spec), daemon=True)
-            process.start()
-            child.close()
-            self.pipes.append(parent)
-            self.processes.append(process)
-
-    def recv(self, index: int, timeout: float):
-        pipe, process = self.pipes[index], self.processes[index]
-        deadline = time.monotonic() + timeout
-        while not pipe.poll(0.2):
-            if not process.is_alive():
-                raise RuntimeError(f"HTTP driver {index} died (exit code {process.exitcode})")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"HTTP driver {index} did not answer in {timeout:.0f} s")
-        return pipe.recv()
-
-    def close(self) -> None:
-        for i, pipe in enumerate(self.pipes):
-            try:
-                if self.processes[i].is_alive():
-                    pipe.send({"cmd": "close"})
-            except OSError:
-                pass
-        for process in self.processes:
-            process.join(timeout=10)
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=5)
-        for pipe in self.pipes:
-            pipe.close()
+            for w in range(args.drivers)
+        ]
+        super().__init__(_city_driver.main, specs, name="HTTP driver")
 
 
 # --- One step ----------------------------------------------------------------------
