@@ -47,9 +47,13 @@ class Conversation(models.Model):
         return self.volunteer if user.pk == self.requester_id else self.requester
 
 
-# The client id of a message that came by text from a neighbour without
-# internet: the sms app stores it in the name of their relay.
+# Client ids the server writes itself, refused from clients: the first
+# message, the volunteer's response (told as a response already, by email
+# and push, never again as a message); and a message that came by text from
+# a neighbour without internet, which the sms app stores in their relay's name.
+RESPONSE_CLIENT_ID = "response-"
 TEXT_CLIENT_ID = "sms-"
+RESERVED_CLIENT_IDS = (RESPONSE_CLIENT_ID, TEXT_CLIENT_ID)
 
 
 class Message(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chat.models import TEXT_CLIENT_ID, Conversation, Message, ReadState
+from chat.models import RESERVED_CLIENT_IDS, RESPONSE_CLIENT_ID, Conversation, Message, ReadState
 from chat.selectors import (
     ConversationClosed,
     ConversationNotFound,
@@ -59,12 +59,6 @@ def conversations_follow_blocks(*, first_id: int, second_id: int, blocked: bool)
         )
     else:
         Conversation.objects.filter(between).update(closed_at=None)
-
-
-# The client id of the first message, the volunteer's response itself: told
-# as a response already (email, push), never again as a message.
-RESPONSE_CLIENT_ID = "response-"
-RESERVED_CLIENT_IDS = (RESPONSE_CLIENT_ID, TEXT_CLIENT_ID)
 
 
 def response_conversation_start(*, response) -> Conversation:

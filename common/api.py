@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator, RegexValidator
 from django.db import DatabaseError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -58,6 +58,12 @@ class JSONParser(parsers.JSONParser):
 
 
 # --- Errors ----------------------------------------------------------------------
+
+
+def error_response(code: str, detail: str, status: int) -> JsonResponse:
+    """The API's error format, {"error", "detail"}, for plain Django views
+    (error pages, webhooks); DRF views get it from exception_handler."""
+    return JsonResponse({"error": code, "detail": detail}, status=status)
 
 
 def _flatten(detail) -> dict[str, list[str]]:

@@ -26,7 +26,8 @@ EXPORT_FORMAT = "entraide-export/1"
 PARTS = [neighbors_data, relays_data, safety_data, board_data, chat_data, sms_data, moderation_data]
 RETAINING = [board_data, chat_data, sms_data]
 # What hangs on a neighbour a relay keeps, in the same order.
-NEIGHBOUR_PARTS = [board_data, chat_data, sms_data, relays_data]
+# (The neighbour's own row goes last, with what cascades from it.)
+NEIGHBOUR_PARTS = [board_data, chat_data, sms_data]
 
 
 def account_export(*, user) -> dict:

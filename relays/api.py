@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api import StrictSerializer, django_validation_errors
-from common.phones import phone_shown
 from geo.points import lat_lng
 from geo.serializers import LatLngSerializer
 from neighbors.models import SPOKEN_LANGUAGES
@@ -78,7 +77,7 @@ def neighbour_data(neighbour) -> dict:
         "id": neighbour.pk,
         "first_name": neighbour.first_name,
         "phone": neighbour.phone,
-        "phone_shown": phone_shown(neighbour.phone),
+        "phone_shown": neighbour.phone_shown,
         "place": lat_lng(neighbour.place) if neighbour.place else None,
         "languages": neighbour.languages,
         "texts": neighbour.texts,

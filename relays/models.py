@@ -6,6 +6,8 @@ from django.contrib.gis.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.phones import phone_shown
+
 
 class Relay(models.Model):
     """The relay role, per zone: named by a moderator of the zone, an
@@ -72,3 +74,8 @@ class KeptNeighbour(models.Model):
 
     def __str__(self):
         return self.first_name
+
+    @property
+    def phone_shown(self) -> str:
+        """The number as it is usually written, for the relay's eyes."""
+        return phone_shown(self.phone)

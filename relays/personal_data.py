@@ -32,7 +32,3 @@ def export(user) -> dict:
 def erase(user) -> None:
     """Their neighbours are erased one by one before (data_rights); the
     relay role goes with the user's row."""
-
-
-def kept_neighbour_erase(neighbour) -> None:
-    """The row itself goes last (data_rights)."""

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.forms import form_add_service_errors
-from common.phones import phone_shown
 from geo.maps import map_config
 from geo.points import lat_lng
 from neighbors.forms import AddressSearchForm
@@ -29,8 +28,6 @@ def neighbours(request):
     kept = list(selectors.kept_neighbours_list(relay_user=request.user))
     if not is_relay and not kept:
         selectors.relay_check(request.user)
-    for neighbour in kept:
-        neighbour.phone_shown = phone_shown(neighbour.phone)
     return render(request, "relays/neighbours.html", {"neighbours": kept, "is_relay_now": is_relay})
 
 
@@ -56,7 +53,7 @@ def _initial(neighbour) -> dict:
         return {}
     return {
         "first_name": neighbour.first_name,
-        "phone": phone_shown(neighbour.phone),
+        "phone": neighbour.phone_shown,
         "texts": neighbour.texts,
         "languages": neighbour.languages,
         "consent_how": neighbour.consent_how,

@@ -9,7 +9,6 @@ failed send says why in a few words, never with the text."""
 import base64
 import hashlib
 import hmac
-import json
 import logging
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 
+from common.json_input import JSONInputError, json_loads
 from common.text import text_is_storable
 
 logger = logging.getLogger(__name__)
@@ -250,8 +250,8 @@ class GatewayBackend(Backend):
         if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
             raise InboundRefused("wrong signature")
         try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
+            data = json_loads(raw)
+        except JSONInputError:
             raise InboundMalformed("not JSON") from None
         if not isinstance(data, dict):
             raise InboundMalformed("not a JSON object")

@@ -27,7 +27,7 @@ def request_texts_panel(*, request, viewer) -> dict | None:
             backends.enabled()
             and bool(neighbour.phone)
             and not carried
-            and request.status in ("open", "matched")
+            and request.status in (request.Status.OPEN, request.Status.MATCHED)
         ),
     }
 

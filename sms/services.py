@@ -6,8 +6,6 @@ Numbers never travel further than the provider: a helper's words reach the
 neighbour's phone from the association's number, and the neighbour's words
 reach the chat in their relay's name."""
 
-import hashlib
-import hmac
 import logging
 import re
 import unicodedata
@@ -18,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from chat.models import TEXT_CLIENT_ID
-from chat.services import RESPONSE_CLIENT_ID, RateLimited, conversation_open, message_send
+from chat.models import RESERVED_CLIENT_IDS, TEXT_CLIENT_ID
+from chat.services import RateLimited, conversation_open, message_send
 from common.phones import phone_e164
 from relays.models import KeptNeighbour
 from relays.selectors import relay_check
@@ -51,7 +50,7 @@ SPENT = [Text.Status.QUEUED, Text.Status.SENT, Text.Status.DELIVERED, Text.Statu
 
 
 def number_hash(phone: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), phone.encode(), hashlib.sha256).hexdigest()
+    return salted_hmac("entraide.stopped-number", phone, algorithm="sha256").hexdigest()
 
 
 def number_stopped(phone: str) -> bool:
@@ -62,21 +61,10 @@ def _today_start() -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
 
 
-def texts_sent_today(phone: str | None = None) -> int:
-    texts = Text.objects.filter(
-        direction=Text.Direction.OUT, status__in=SPENT, created_at__gte=_today_start()
-    )
-    if phone is not None:
-        texts = texts.filter(phone=phone)
-    return texts.count()
-
-
-def codes_sent_today() -> int:
+def _spent_today(**which) -> int:
+    """Texts sent (or tried) today: all of them, or those `which` says."""
     return Text.objects.filter(
-        direction=Text.Direction.OUT,
-        user__isnull=False,
-        status__in=SPENT,
-        created_at__gte=_today_start(),
+        direction=Text.Direction.OUT, status__in=SPENT, created_at__gte=_today_start(), **which
     ).count()
 
 
@@ -89,13 +77,13 @@ def text_send(*, phone: str, body: str, neighbour=None, thread=None, user=None) 
     status = Text.Status.QUEUED
     if number_stopped(phone):
         status = Text.Status.STOPPED
-    elif user is not None and codes_sent_today() >= settings.SMS_CODES_DAILY_BUDGET:
+    elif user is not None and _spent_today(user__isnull=False) >= settings.SMS_CODES_DAILY_BUDGET:
         # Phone codes have their own, smaller budget: sign-ups in bulk
         # cannot use up the neighbours' texts.
         status = Text.Status.OVER_BUDGET
-    elif texts_sent_today() >= settings.SMS_DAILY_BUDGET:
+    elif _spent_today() >= settings.SMS_DAILY_BUDGET:
         status = Text.Status.OVER_BUDGET
-    elif texts_sent_today(phone) >= settings.SMS_NUMBER_DAILY_CAP:
+    elif _spent_today(phone=phone) >= settings.SMS_NUMBER_DAILY_CAP:
         status = Text.Status.OVER_CAP
     text = Text.objects.create(
         direction=Text.Direction.OUT,
@@ -192,15 +180,6 @@ def _tell(thread: Thread, words, **values) -> Text:
     return text_send(phone=neighbour.phone, body=body, neighbour=neighbour, thread=thread)
 
 
-def carried(request: HelpRequest) -> KeptNeighbour | None:
-    """The neighbour whose phone carries `request`'s conversations from the
-    first response on (texts on, a number, the bridge configured), or None."""
-    neighbour = request.on_behalf_of
-    if neighbour is None or not neighbour.texts or not neighbour.phone:
-        return None
-    return neighbour if backends.enabled() else None
-
-
 def _thread_set(thread: Thread, state: str, *, volunteer=None) -> None:
     """Moves the thread on; with `volunteer`, to the conversation with them
     (waiting: to none). The latest moved thread of a number is the one its
@@ -240,15 +219,15 @@ def _propose_next(thread: Thread) -> None:
 @transaction.atomic
 def response_texted(*, response) -> None:
     """A volunteer offered to help a neighbour whose requests are carried by
-    text: their offer is texted as a proposal, unless another one is
-    waiting for an answer (then it is texted after a NO)."""
+    text (their "texts" box, or the relay handed this one over): their offer
+    is texted as a proposal, unless another one is waiting for an answer
+    (then it is texted after a NO)."""
     request = response.request
     neighbour = request.on_behalf_of
     if neighbour is None or not neighbour.phone or not backends.enabled():
         return
-    if carried(request):
+    if neighbour.texts:
         Thread.objects.get_or_create(request=request, defaults={"neighbour": neighbour})
-    # Or a thread the relay made by handing the request over.
     thread = (
         Thread.objects.select_for_update()
         .select_related("request", "neighbour")
@@ -314,21 +293,28 @@ def _thread_follow_request(thread: Thread) -> None:
         thread.state != State.HELPING or thread.conversation.volunteer_id != request.helper_id
     ):
         _thread_set(thread, State.HELPING, volunteer=request.helper)
-        _tell(
-            thread,
-            lambda: _(
-                "Thank you. %(name)s will help you: their messages come to this phone. "
-                "Reply DONE once it is done."
-            ),
-            name=request.helper.display_name,
-        )
+        _tell_helper_comes(thread, request.helper)
     elif request.status not in (HelpRequest.Status.OPEN, HelpRequest.Status.MATCHED):
         _thread_set(thread, State.OVER)
 
 
+def _tell_helper_comes(thread: Thread, helper) -> None:
+    _tell(
+        thread,
+        lambda: _(
+            "Thank you. %(name)s will help you: their messages come to this phone. "
+            "Reply DONE once it is done."
+        ),
+        name=helper.display_name,
+    )
+
+
 @transaction.atomic
 def thread_follow(*, request: HelpRequest) -> None:
-    """A helper was accepted (in the app, or by YES): the phone catches up."""
+    """A helper was accepted (in the app, or by YES): the phone catches up.
+    Nothing is read for a request no phone carries."""
+    if request.on_behalf_of_id is None or not backends.enabled():
+        return
     thread = (
         Thread.objects.select_for_update(of=("self",))
         .select_related("neighbour", "request__helper", "conversation")
@@ -347,7 +333,7 @@ def messages_texted(*, messages) -> int:
     written = [
         message
         for message in messages
-        if not message.client_id.startswith((RESPONSE_CLIENT_ID, TEXT_CLIENT_ID))
+        if not message.client_id.startswith(RESERVED_CLIENT_IDS)
         and message.sender_id == message.conversation.volunteer_id
     ]
     if not written:
@@ -435,12 +421,12 @@ def inbound_receive(*, inbound: backends.InboundText) -> Text | None:
                 direction=Text.Direction.IN,
                 status=Text.Status.RECEIVED,
                 phone=phone,
-                body=inbound.body[:2000],
+                body=inbound.body,
                 neighbour=neighbour,
                 thread=thread,
                 provider_id=inbound.id,
             )
-            _answer(text, thread, neighbour)
+            _answer(text, word, thread, neighbour)
             return text
     except IntegrityError:
         return None  # the same text, arriving twice at once: stored by the other
@@ -478,8 +464,7 @@ def _neighbour_of(phone: str) -> KeptNeighbour | None:
     return KeptNeighbour.objects.filter(phone=phone).order_by("-created_at").first()
 
 
-def _answer(text: Text, thread: Thread | None, neighbour: KeptNeighbour) -> None:
-    word = answer_word(text.body)
+def _answer(text: Text, word: str | None, thread: Thread | None, neighbour) -> None:
     if word == "stop":
         number_stop(phone=text.phone)
         return
@@ -493,14 +478,7 @@ def _answer(text: Text, thread: Thread | None, neighbour: KeptNeighbour) -> None
                 request=request, requester=relay, helper_id=thread.conversation.volunteer_id
             )
             _thread_set(thread, State.HELPING)
-            _tell(
-                thread,
-                lambda: _(
-                    "Thank you. %(name)s will help you: their messages come to this phone. "
-                    "Reply DONE once it is done."
-                ),
-                name=thread.conversation.volunteer.display_name,
-            )
+            _tell_helper_comes(thread, thread.conversation.volunteer)
             return
         if thread.state == State.PROPOSING and word == "no":
             response_pass(
@@ -558,7 +536,7 @@ def _into_conversation(text: Text, thread: Thread) -> None:
             message_send(
                 user=thread.request.author,
                 conversation_id=thread.conversation_id,
-                body=text.body[:2000] or "…",
+                body=text.body or "…",
                 client_id=f"{TEXT_CLIENT_ID}{text.pk}",
                 internal=True,
             )
@@ -576,10 +554,9 @@ def number_stop(*, phone: str) -> None:
     """STOP: no text goes to this number again, and each relay keeping it
     is told (their neighbour's texts are switched off)."""
     StoppedNumber.objects.get_or_create(number_hash=number_hash(phone))
-    neighbours = list(KeptNeighbour.objects.filter(phone=phone))
-    KeptNeighbour.objects.filter(pk__in=[n.pk for n in neighbours]).update(texts=False)
-    Thread.objects.filter(neighbour__in=neighbours).update(state=State.OVER)
+    neighbours = KeptNeighbour.objects.filter(phone=phone)
+    relay_ids = set(neighbours.values_list("relay_id", flat=True))
+    neighbours.update(texts=False)
+    Thread.objects.filter(neighbour__phone=phone).update(state=State.OVER)
     Text.objects.filter(phone=phone, status=Text.Status.QUEUED).update(status=Text.Status.STOPPED)
-    notification_send(
-        user_ids={n.relay_id for n in neighbours}, kind=Notification.Kind.TEXTS_STOPPED
-    )
+    notification_send(user_ids=relay_ids, kind=Notification.Kind.TEXTS_STOPPED)

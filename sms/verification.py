@@ -3,15 +3,14 @@ digits, valid 10 minutes, 5 tries) and shown to requesters as "phone
 verified". The number itself is seen by its owner alone; of the code, only
 a keyed hash is kept."""
 
-import hashlib
 import hmac
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.exceptions import ErrorDetail, Throttled
@@ -46,8 +45,7 @@ class CodesTooOften(Throttled):
 def _code_hash(user_id: int, code: str) -> str:
     # The user's id is in the message: the same digits hash differently for
     # each user, so one leaked row tells nothing about another.
-    message = f"phone-code:{user_id}:{code}"
-    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+    return salted_hmac("entraide.phone-code", f"{user_id}:{code}", algorithm="sha256").hexdigest()
 
 
 def _phone_error(message: str) -> ValidationError:

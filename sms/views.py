@@ -4,12 +4,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from common.api import error_response
 from relays import selectors as relays_selectors
 from relays.models import KeptNeighbour
 from requests_board import selectors as board_selectors
@@ -17,20 +18,16 @@ from requests_board.services import TransitionError
 from sms import backends, selectors, services
 
 
-def _error(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"error": code, "detail": detail}, status=status)
-
-
 def _webhook(request, handle):
     backend = backends.backend()
     if backend is None:
-        return _error(404, "not_found", "Text messages are not set up on this site.")
+        return error_response("not_found", "Text messages are not set up on this site.", 404)
     try:
         handle(backend)
     except backends.InboundRefused:
-        return _error(403, "bad_signature", "The signature is missing or wrong.")
+        return error_response("bad_signature", "The signature is missing or wrong.", 403)
     except backends.InboundMalformed as exc:
-        return _error(400, "invalid", str(exc) or "Not a text message.")
+        return error_response("invalid", str(exc) or "Not a text message.", 400)
     return backend.inbound_answer()
 
 

@@ -4,10 +4,8 @@ bootstrap moderators from the command line, like createsuperuser."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from common.text import text_is_storable
-from geo.models import Zone
 from moderation.models import Moderator
-from neighbors.models import User
+from neighbors.management.lookups import user_and_zones
 
 
 class Command(BaseCommand):
@@ -27,25 +25,13 @@ class Command(BaseCommand):
         remove.add_argument("email")
 
     def handle(self, *args, command, email, zone=(), **options):
-        for text in [email, *zone]:
-            if not text_is_storable(text):
-                raise CommandError(f"Unusable characters in {text!r}.")
-        user = User.objects.filter(email__iexact=email.strip()).first()
-        if user is None:
-            raise CommandError(f"No user with the email {email!r}.")
+        user, zones = user_and_zones(email, zone)
         if command == "remove":
             deleted, _ = Moderator.objects.filter(user=user).delete()
             if not deleted:
                 raise CommandError(f"{email} is not a moderator.")
             self.stdout.write(f"{email} is no longer a moderator.")
             return
-        zones = []
-        for name in zone:
-            found = Zone.objects.filter(name__iexact=name.strip()).first()
-            if found is None:
-                known = ", ".join(Zone.objects.values_list("name", flat=True)) or "none yet"
-                raise CommandError(f"No zone named {name!r} (zones: {known}).")
-            zones.append(found)
         with transaction.atomic():
             moderator, _created = Moderator.objects.get_or_create(user=user)
             if zones:

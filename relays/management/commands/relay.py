@@ -3,9 +3,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from common.text import text_is_storable
-from geo.models import Zone
-from neighbors.models import User
+from neighbors.management.lookups import user_and_zones
 from relays import services
 
 
@@ -26,13 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, command, email, zone=(), **options):
-        for text in [email, *zone]:
-            if not text_is_storable(text):
-                raise CommandError(f"Unusable characters in {text!r}.")
-        user = User.objects.filter(email__iexact=email.strip()).first()
-        if user is None:
-            raise CommandError(f"No user with the email {email!r}.")
-        zones = [self._zone(name) for name in zone]
+        user, zones = user_and_zones(email, zone)
         if command == "remove":
             if not hasattr(user, "relay"):
                 raise CommandError(f"{email} is not a relay.")
@@ -45,10 +37,3 @@ class Command(BaseCommand):
         relay = services.relay_name(user=user, zones=zones)
         where = ", ".join(relay.zones.values_list("name", flat=True))
         self.stdout.write(f"{email} is a relay in: {where}.")
-
-    def _zone(self, name: str) -> Zone:
-        found = Zone.objects.filter(name__iexact=name.strip()).first()
-        if found is None:
-            known = ", ".join(Zone.objects.values_list("name", flat=True)) or "none yet"
-            raise CommandError(f"No zone named {name!r} (zones: {known}).")
-        return found
