@@ -129,16 +129,20 @@ if _db.get("ENGINE", "").endswith("spatialite"):
     # writers queue up instead of failing with "database is locked".
     _db["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL"
     _db["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
-    # No persistent connections: under ASGI each HTTP request runs in its own
-    # thread, and a SpatiaLite connection kept per thread held ~0.4 MB each
-    # (bench/chat_load.py). The chat writer keeps its own (chat.writer).
 elif _db.get("ENGINE", "").endswith("postgis"):
     # JIT and parallel plans make small index queries 3-70x slower (STACK-FACTS.md).
     _db.setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
-    _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
-    _db["CONN_HEALTH_CHECKS"] = True
 else:
     raise ImproperlyConfigured("DATABASE_URL must be postgis://... or spatialite:///...")
+# Persistent connections: every thread that serves requests is one of a fixed
+# few (config/asgi.py's HTTP threads, a gunicorn worker, the consumers' and
+# the task worker's threads), so each keeps its connection, and PostGIS or
+# SpatiaLite is loaded once per connection instead of once per request.
+_db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+_db["CONN_HEALTH_CHECKS"] = True
+# The embedded server's threads for pages and the API (config/asgi.py): as
+# many requests in progress at once, each thread with its own connection.
+HTTP_THREADS = env.int("HTTP_THREADS", default=4)
 # gis.W001: GDAL 3.6 (Debian 12) cannot block file and network access while
 # parsing spatial references. Entraide never hands user-supplied spatial
 # references to GDAL: the API and forms take numbers and build 4326 points.
