@@ -5,6 +5,9 @@ are hashed with a fast hasher. Django's default, PBKDF2, is slow on purpose
 thousands of users: it was much of the run's time. What the production
 settings hash with is checked in tests/config/test_settings.py."""
 
+import os
+import re
+
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,3 +20,14 @@ xoW/8V3g3YrmOrYkleuEJvErNc+hRANCAAQjDeXGX9zjTy3ioIGqVg5rAmpGJTIz
 6zau1s6StxmoNZU2apL5OdlDBOssUv3NKCDFUbr+rdAtv3itBdACVBNG
 -----END PRIVATE KEY-----
 """
+
+# pytest-xdist runs each pass in several workers (scripts/test.sh), which
+# share the pass's Redis: each worker (and the servers it starts, which
+# inherit PYTEST_XDIST_WORKER) gets a Redis database of its own, since tests
+# flush the cache, and a channel prefix of its own, since pub/sub channels are
+# server-wide and user ids repeat across the workers' test databases.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker:  # noqa: F405
+    REDIS_URL = re.sub(r"/\d*$", "", REDIS_URL) + f"/{int(_worker.removeprefix('gw')) + 1}"  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"] = {"hosts": [REDIS_URL], "prefix": f"entraide-{_worker}"}  # noqa: F405
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405

@@ -3,9 +3,11 @@ database on the backend the suite runs on (PostgreSQL's pg_dump and
 pg_restore, or SQLite's online backup)."""
 
 import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
 
 from chat.models import Message
+from geo.models import Zone
 from requests_board import services
 from requests_board.models import HelpRequest
 from tests.factories import resident_at
@@ -37,6 +39,45 @@ def test_a_populated_database_round_trips(tmp_path, category):
         author=alice, title="Encore", category=category, location=alice.home
     )
     assert again.pk > request.pk
+
+
+def test_a_session_kept_from_before_a_restore_still_finds_places(tmp_path, category):
+    """A worker left running keeps its connections across a restore: its
+    spatial queries must go on working (replacing the PostGIS extension gave
+    its types new ids, and such a session failed with "no spatial operator
+    found")."""
+    from django.db import connection
+
+    alice = resident_at(48.86, 2.37, display_name="Alice")
+    services.help_request_create(
+        author=alice, title="Courses", category=category, location=alice.home
+    )
+    copy = tmp_path / "entraide.backup"
+    call_command("backup", str(copy))
+    kept = connection.copy()  # another session, as a worker's would be
+    zone = Zone.objects.create(
+        name="Centre", area=MultiPolygon(Polygon.from_bbox((2.36, 48.85, 2.38, 48.87)))
+    )
+    inside = (
+        "SELECT count(*) FROM requests_board_helprequest r, moderation_zone z "
+        "WHERE z.id = %s AND ST_Contains(z.area, r.location::geometry)"
+        if connection.vendor == "postgresql"
+        else "SELECT count(*) FROM requests_board_helprequest r, moderation_zone z "
+        "WHERE z.id = %s AND ST_Contains(z.area, r.location)"
+    )
+    with kept.cursor() as cursor:
+        cursor.execute(inside, [zone.pk])
+        assert cursor.fetchone()[0] == 1
+
+    call_command("restore", str(copy))
+
+    zone = Zone.objects.create(
+        name="Centre", area=MultiPolygon(Polygon.from_bbox((2.36, 48.85, 2.38, 48.87)))
+    )
+    with kept.cursor() as cursor:
+        cursor.execute(inside, [zone.pk])
+        assert cursor.fetchone()[0] == 1
+    kept.close()
 
 
 def test_restore_refuses_what_is_not_a_backup(tmp_path):

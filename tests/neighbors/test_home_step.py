@@ -67,7 +67,7 @@ def test_without_a_pin_the_step_says_so_in_words_at_the_top(client):
     assert user.home is None
 
 
-def test_a_request_without_a_place_asks_for_the_meeting_place(client):
+def test_a_request_without_a_place_asks_for_the_meeting_place(client, category):
     user = UserFactory()
     client.force_login(user)
     response = client.post(

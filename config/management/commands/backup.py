@@ -22,9 +22,9 @@ def pg_env_and_args(settings_dict: dict) -> tuple[dict, list[str]]:
     return env, args
 
 
-def pg_run(tool: str, *args: str) -> None:
-    """Runs pg_dump or pg_restore on the app's database; CommandError with
-    what it said when it fails."""
+def pg_run(tool: str, *args: str) -> str:
+    """Runs pg_dump or pg_restore on the app's database and returns what it
+    printed; CommandError with what it said when it fails."""
     found = shutil.which(tool)
     if not found:
         raise CommandError(f"{tool} not found: install postgresql-client")
@@ -34,6 +34,7 @@ def pg_run(tool: str, *args: str) -> None:
     )
     if result.returncode:
         raise CommandError(f"{tool} failed: {result.stderr.strip()}")
+    return result.stdout
 
 
 class Command(BaseCommand):

@@ -2,6 +2,7 @@
 `manage.py backup`. Stop the app first (or every worker, in a city)."""
 
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,15 +22,29 @@ class Command(BaseCommand):
         if not source.is_file():
             raise CommandError(f"{source}: no such backup")
         if connection.vendor == "postgresql":
+            # Everything but the PostGIS extension itself, which stays as it
+            # is (created if missing): replacing it would give its types new
+            # ids, and every session that has cached the old ones (a worker
+            # left running, a pooled connection) would fail its spatial
+            # queries afterwards ("no spatial operator found").
+            contents = pg_run("pg_restore", "--list", str(source))
+            kept = [line for line in contents.splitlines() if " EXTENSION " not in line]
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS postgis")
             connection.close()
-            pg_run(
-                "pg_restore",
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--single-transaction",
-                str(source),
-            )
+            with tempfile.NamedTemporaryFile("w", suffix=".list") as listing:
+                listing.write("\n".join(kept) + "\n")
+                listing.flush()
+                pg_run(
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--use-list",
+                    listing.name,
+                    str(source),
+                )
         elif connection.vendor == "sqlite":
             with open(source, "rb") as header:
                 if header.read(16) != b"SQLite format 3\x00":
