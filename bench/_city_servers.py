@@ -155,7 +155,8 @@ class Embedded(Target):
         self.env = app_env(database_url, conn_max_age)
         self.env.update(TASKS_IN_PROCESS="1", BEHIND_PROXY="0")
         self.description = (
-            "one daphne (scripts/serve), tasks in process, in-memory channel layer and cache, "
+            "one daphne (scripts/serve; pages and the API on its HTTP_THREADS threads), tasks in "
+            "process, in-memory channel layer and cache, "
             f"PostGIS, DATABASE_CONN_MAX_AGE={conn_max_age}"
         )
 

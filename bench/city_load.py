@@ -525,9 +525,9 @@ def parse_args():
     parser.add_argument(
         "--embedded-conn-max-age",
         type=int,
-        default=0,
-        help="embedded: DATABASE_CONN_MAX_AGE (0, as scripts/serve-production leaves it; under "
-        "ASGI a longer one keeps a connection per request thread open, up to max_connections)",
+        default=60,
+        help="embedded: DATABASE_CONN_MAX_AGE (60, the default `make serve` runs with: its "
+        "HTTP_THREADS threads keep one connection each)",
     )
     parser.add_argument(
         "--quick",
