@@ -1,8 +1,9 @@
 """Where the HTTP floor goes, measured in a fresh process (no server):
 GET /api/v1/categories through Django's test Client (the sync handler) and
 through the ASGI application (config.asgi) called in process, counting the
-sync_to_async hops one ASGI request makes and timing new database
-connections and statements on the way.
+sync_to_async hops one ASGI request makes (none since config.asgi serves
+HTTP on its own threads) and timing new database connections (none once a
+thread has its own) and statements on the way.
 
     DATABASE_URL=... python bench/_floor.py TOKEN ITERATIONS   (prints JSON)
 """

@@ -55,9 +55,6 @@ def test_a_session_kept_from_before_a_restore_still_finds_places(tmp_path, categ
     copy = tmp_path / "entraide.backup"
     call_command("backup", str(copy))
     kept = connection.copy()  # another session, as a worker's would be
-    zone = Zone.objects.create(
-        name="Centre", area=MultiPolygon(Polygon.from_bbox((2.36, 48.85, 2.38, 48.87)))
-    )
     inside = (
         "SELECT count(*) FROM requests_board_helprequest r, moderation_zone z "
         "WHERE z.id = %s AND ST_Contains(z.area, r.location::geometry)"
@@ -65,18 +62,18 @@ def test_a_session_kept_from_before_a_restore_still_finds_places(tmp_path, categ
         else "SELECT count(*) FROM requests_board_helprequest r, moderation_zone z "
         "WHERE z.id = %s AND ST_Contains(z.area, r.location)"
     )
-    with kept.cursor() as cursor:
-        cursor.execute(inside, [zone.pk])
-        assert cursor.fetchone()[0] == 1
 
+    def requests_in_a_new_zone_seen_by_the_kept_session() -> int:
+        zone = Zone.objects.create(
+            name="Centre", area=MultiPolygon(Polygon.from_bbox((2.36, 48.85, 2.38, 48.87)))
+        )
+        with kept.cursor() as cursor:
+            cursor.execute(inside, [zone.pk])
+            return cursor.fetchone()[0]
+
+    assert requests_in_a_new_zone_seen_by_the_kept_session() == 1
     call_command("restore", str(copy))
-
-    zone = Zone.objects.create(
-        name="Centre", area=MultiPolygon(Polygon.from_bbox((2.36, 48.85, 2.38, 48.87)))
-    )
-    with kept.cursor() as cursor:
-        cursor.execute(inside, [zone.pk])
-        assert cursor.fetchone()[0] == 1
+    assert requests_in_a_new_zone_seen_by_the_kept_session() == 1
     kept.close()
 
 
