@@ -32,8 +32,9 @@ BENCH = Path(__file__).resolve().parent
 STATIC_PATH = "/ceiling.txt"
 
 
-def app_env(database_url: str, conn_max_age: int) -> dict:
-    """Production mode on plain HTTP, with bench/_city_settings.py's limits."""
+def app_env(database_url: str, conn_max_age: int, work: Path) -> dict:
+    """Production mode on plain HTTP, with bench/_city_settings.py's limits,
+    static files in `work`/static."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -58,8 +59,20 @@ def app_env(database_url: str, conn_max_age: int) -> dict:
         LOG_LEVEL="WARNING",
         PYTHONWARNINGS="ignore",
         MALLOC_ARENA_MAX="2",
+        CITY_STATIC_ROOT=str(work / "static"),
     )
     return env
+
+
+def collect_static(env: dict) -> None:
+    """What `make serve` and `make scaled` do before they start: production
+    pages name their files from the manifest this writes."""
+    subprocess.run(
+        [sys.executable, ROOT / "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
 
 
 class Process:
@@ -152,7 +165,7 @@ class Embedded(Target):
 
     def __init__(self, work: Path, database_url: str, conn_max_age: int):
         super().__init__(work)
-        self.env = app_env(database_url, conn_max_age)
+        self.env = app_env(database_url, conn_max_age, work)
         self.env.update(TASKS_IN_PROCESS="1", BEHIND_PROXY="0")
         self.description = (
             "one daphne (scripts/serve; pages and the API on its HTTP_THREADS threads), tasks in "
@@ -161,6 +174,7 @@ class Embedded(Target):
         )
 
     def start(self) -> "Embedded":
+        collect_static(self.env)
         server = Server("daphne", self.env, self.work)
         self.servers = [server.start()]
         self.port = server.port
@@ -188,7 +202,7 @@ class Scaled(Target):
     def start(self) -> "Scaled":
         self.redis = RedisServer(self.work).start()
         self.backing_pids = [self.redis.process.pid]
-        env = app_env(self.database_url, self.conn_max_age)
+        env = app_env(self.database_url, self.conn_max_age, self.work)
         prometheus = self.work / "prometheus"
         prometheus.mkdir(exist_ok=True)
         env.update(
@@ -198,6 +212,7 @@ class Scaled(Target):
             HTTP_WORKERS=str(self.http_workers),
             PROMETHEUS_MULTIPROC_DIR=str(prometheus),
         )
+        collect_static(env)
         venv = ROOT / ".venv" / "bin"
         http_port = free_port()
         gunicorn = Process(
@@ -226,7 +241,7 @@ class Scaled(Target):
         conf_dir.mkdir(exist_ok=True)
         locations = (ROOT / "deploy/nginx/entraide-locations.conf").read_text()
         locations = locations.replace("/etc/nginx/snippets", str(conf_dir))
-        locations = locations.replace("/srv/entraide", str(ROOT))
+        locations = locations.replace("/srv/entraide/var/static", str(self.work / "static"))
         (conf_dir / "entraide-locations.conf").write_text(locations)
         shutil.copy(ROOT / "deploy/nginx/entraide-proxy.conf", conf_dir / "entraide-proxy.conf")
         upstream_http = f"server 127.0.0.1:{http_port} max_fails=0; " * 2
