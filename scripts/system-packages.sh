@@ -3,7 +3,8 @@
 # apt-get as root, sudo otherwise; if neither works, names the packages.
 # Arguments say what for: nothing for the embedded default (`make run`,
 # `make serve`), `scaled` (PostgreSQL, Redis, nginx), `test` (those, and
-# Chromium for the browser tests).
+# Chromium for the browser tests: its headless shell where apt has it, as
+# Playwright itself runs headless, at about half the processor time).
 set -euo pipefail
 
 # The PostgreSQL major version differs between releases (15 on Debian 12):
@@ -25,7 +26,12 @@ for purpose in "$@"; do
             packages+=("postgresql-$pg_major" "postgresql-$pg_major-postgis-3" postgis redis-server nginx)
             ;;&
         test)
-            packages+=(chromium fonts-liberation fonts-noto-color-emoji)
+            if apt-cache show chromium-headless-shell >/dev/null 2>&1; then
+                packages+=(chromium-headless-shell)
+            else
+                packages+=(chromium)
+            fi
+            packages+=(fonts-liberation fonts-noto-color-emoji)
             ;;
     esac
 done

@@ -60,7 +60,7 @@ from relays.services import kept_neighbour_add
 from requests_board import services
 from requests_board.models import FollowUp
 from safety import services as safety_services
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import UserFactory, resident_at
 
 pytestmark = [
@@ -569,9 +569,7 @@ async def _crawl(base: str, jobs: list[Job]) -> Crawl:
 
     crawl = Crawl()
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         queue = list(jobs)
 
         async def worker():
