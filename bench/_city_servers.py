@@ -18,11 +18,13 @@ Everything is started through _chat_processes (own session, dies with the
 benchmark) and stopped by its handle.
 """
 
+import atexit
 import os
 import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from _chat_processes import RedisServer, Server, _popen, _stop
@@ -32,9 +34,8 @@ BENCH = Path(__file__).resolve().parent
 STATIC_PATH = "/ceiling.txt"
 
 
-def app_env(database_url: str, conn_max_age: int, work: Path) -> dict:
-    """Production mode on plain HTTP, with bench/_city_settings.py's limits,
-    static files in `work`/static."""
+def app_env(database_url: str, conn_max_age: int) -> dict:
+    """Production mode on plain HTTP, with bench/_city_settings.py's limits."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -59,20 +60,27 @@ def app_env(database_url: str, conn_max_age: int, work: Path) -> dict:
         LOG_LEVEL="WARNING",
         PYTHONWARNINGS="ignore",
         MALLOC_ARENA_MAX="2",
-        CITY_STATIC_ROOT=str(work / "static"),
     )
+    env["CITY_STATIC_ROOT"] = str(collected_static(env))
     return env
 
 
-def collect_static(env: dict) -> None:
-    """What `make serve` and `make scaled` do before they start: production
-    pages name their files from the manifest this writes."""
-    subprocess.run(
-        [sys.executable, ROOT / "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
+_static_root: Path | None = None
+
+
+def collected_static(env: dict) -> Path:
+    """What `make serve` and `make scaled` do before they start, once a run:
+    production pages name their files from the manifest it writes. In a
+    directory of the benchmark's own, removed when it exits."""
+    global _static_root
+    if _static_root is None:
+        root = Path(tempfile.mkdtemp(prefix="entraide-city-static-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        command = [sys.executable, ROOT / "manage.py", "collectstatic", "--no-input", "-v", "0"]
+        subprocess.run(command, env={**env, "CITY_STATIC_ROOT": str(root)}, cwd=ROOT, check=True)
+        root.chmod(0o755)  # nginx's workers read it
+        _static_root = root
+    return _static_root
 
 
 class Process:
@@ -165,7 +173,7 @@ class Embedded(Target):
 
     def __init__(self, work: Path, database_url: str, conn_max_age: int):
         super().__init__(work)
-        self.env = app_env(database_url, conn_max_age, work)
+        self.env = app_env(database_url, conn_max_age)
         self.env.update(TASKS_IN_PROCESS="1", BEHIND_PROXY="0")
         self.description = (
             "one daphne (scripts/serve; pages and the API on its HTTP_THREADS threads), tasks in "
@@ -174,7 +182,6 @@ class Embedded(Target):
         )
 
     def start(self) -> "Embedded":
-        collect_static(self.env)
         server = Server("daphne", self.env, self.work)
         self.servers = [server.start()]
         self.port = server.port
@@ -202,7 +209,7 @@ class Scaled(Target):
     def start(self) -> "Scaled":
         self.redis = RedisServer(self.work).start()
         self.backing_pids = [self.redis.process.pid]
-        env = app_env(self.database_url, self.conn_max_age, self.work)
+        env = app_env(self.database_url, self.conn_max_age)
         prometheus = self.work / "prometheus"
         prometheus.mkdir(exist_ok=True)
         env.update(
@@ -212,7 +219,6 @@ class Scaled(Target):
             HTTP_WORKERS=str(self.http_workers),
             PROMETHEUS_MULTIPROC_DIR=str(prometheus),
         )
-        collect_static(env)
         venv = ROOT / ".venv" / "bin"
         http_port = free_port()
         gunicorn = Process(
@@ -241,7 +247,7 @@ class Scaled(Target):
         conf_dir.mkdir(exist_ok=True)
         locations = (ROOT / "deploy/nginx/entraide-locations.conf").read_text()
         locations = locations.replace("/etc/nginx/snippets", str(conf_dir))
-        locations = locations.replace("/srv/entraide/var/static", str(self.work / "static"))
+        locations = locations.replace("/srv/entraide/var/static", env["CITY_STATIC_ROOT"])
         (conf_dir / "entraide-locations.conf").write_text(locations)
         shutil.copy(ROOT / "deploy/nginx/entraide-proxy.conf", conf_dir / "entraide-proxy.conf")
         upstream_http = f"server 127.0.0.1:{http_port} max_fails=0; " * 2

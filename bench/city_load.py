@@ -34,7 +34,7 @@ ACTION_LIMITS raised; no environment variable sets them), chat limits come
 from CHAT_MESSAGES_PER_MINUTE / NEW_ACCOUNT_MESSAGES_PER_MINUTE, and every
 bench account is established (joined 30 days ago, a verified email).
 
-    .venv/bin/python bench/city_load.py --quick      # smoke run, about 30 s
+    .venv/bin/python bench/city_load.py --quick      # smoke run, about 25 s
     .venv/bin/python bench/city_load.py --posts 100000 --residents 10000
     .venv/bin/python bench/city_load.py              # 1,000,000 posts, 100,000 residents
 
@@ -77,13 +77,13 @@ QUICK = {
     "posts": 3000,
     "residents": 300,
     "sockets": 20,
-    "rates": "20,40",
-    "duration": 2.0,
+    "rates": "20",
+    "duration": 1.5,
     "warm_seconds": 1.0,
     "chat_rate": 10.0,
     "drain": 5.0,
     "drivers": 1,
-    "ceiling_rates": "200",
+    "ceiling_rates": "",
 }
 
 

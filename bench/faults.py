@@ -19,7 +19,7 @@ free ports and in a throwaway data directory:
 Then every acknowledged message id is looked up in the database, and the
 messages are counted per client id (a retry must never make two).
 
-    .venv/bin/python bench/faults.py --quick      # 20 clients, a 5 s soak: a smoke run
+    .venv/bin/python bench/faults.py --quick      # 20 clients, 1 s pauses, a 3 s soak: a smoke run
     .venv/bin/python bench/faults.py              # 1,000 clients, a 10-minute soak
 
 Needs root (or a user who can run PostgreSQL), nginx and redis-server, as
@@ -325,7 +325,9 @@ async def all_back(clients, since: float, timeout: float) -> float | None:
     return None
 
 
-async def websocket_faults(scaled: Scaled, pairs: list[dict], soak: float, rate: float) -> dict:
+async def websocket_faults(
+    scaled: Scaled, pairs: list[dict], soak: float, rate: float, settle: float
+) -> dict:
     results = {}
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200)) as session:
         clients = []
@@ -344,7 +346,7 @@ async def websocket_faults(scaled: Scaled, pairs: list[dict], soak: float, rate:
 
         stop = asyncio.Event()
         talker = asyncio.create_task(talk(stop))
-        await asyncio.sleep(3)
+        await asyncio.sleep(settle)
 
         # 2. One websocket worker killed.
         one = scaled.processes()["ws worker"][0]
@@ -356,7 +358,7 @@ async def websocket_faults(scaled: Scaled, pairs: list[dict], soak: float, rate:
             "clients_dropped": dropped,
             "all_back_s": await all_back(clients, killed_at, 60),
         }
-        await asyncio.sleep(3)
+        await asyncio.sleep(settle)
 
         # 3. Every websocket worker killed at once.
         killed_at = time.monotonic()
@@ -368,8 +370,9 @@ async def websocket_faults(scaled: Scaled, pairs: list[dict], soak: float, rate:
             "all_back_s": await all_back(clients, killed_at, 60),
         }
 
-        # 4. The soak: churn of connections and messages.
-        await asyncio.sleep(5)
+        # 4. The soak: churn of connections and messages, once the restarted
+        # workers have settled.
+        await asyncio.sleep(settle + 2)
         rss_start = scaled.rss_mb()
         soak_end = time.monotonic() + soak
         churned = 0
@@ -415,16 +418,25 @@ async def websocket_faults(scaled: Scaled, pairs: list[dict], soak: float, rate:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="20 clients, a 5 s soak: a smoke run")
+    parser.add_argument(
+        "--quick", action="store_true", help="20 clients, 1 s pauses, a 3 s soak: a smoke run"
+    )
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--soak-seconds", type=float, default=600)
     parser.add_argument("--rate", type=float, default=50, help="messages a second, in all")
     parser.add_argument("--ws-workers", type=int, default=2)
     parser.add_argument("--http-workers", type=int, default=2)
+    parser.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=3,
+        help="messages flow this long before each websocket fault (and 2 s more before the soak)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the data and logs")
     options = parser.parse_args()
     if options.quick:
-        options.clients, options.soak_seconds, options.rate = 20, 5, 2
+        options.clients, options.soak_seconds, options.rate = 20, 3, 2
+        options.settle_seconds = 1
     scaled = Scaled(options.ws_workers, options.http_workers)
     print(
         f"scaled setup: {options.http_workers} HTTP workers, {options.ws_workers} websocket "
@@ -435,14 +447,18 @@ def main() -> int:
         scaled.start()
         print(f"started in {time.monotonic() - started:.1f} s")
         pairs = populate(scaled, options.clients // 2)
-        http_seconds = 4 if options.quick else 9
+        http_seconds = 2 if options.quick else 9
         http = asyncio.run(http_fault(scaled, pairs[0]["requester"]["token"], http_seconds, 8))
         print(
             "1. an HTTP worker killed under load: {requests} requests, {failed} failed; "
             "p50 {p50_ms:.1f} ms, p95 {p95_ms:.1f} ms, max {max_ms:.0f} ms; /healthz said "
             "{healthz}; {http_workers_after} HTTP workers after".format(**http)
         )
-        ws = asyncio.run(websocket_faults(scaled, pairs, options.soak_seconds, options.rate))
+        ws = asyncio.run(
+            websocket_faults(
+                scaled, pairs, options.soak_seconds, options.rate, options.settle_seconds
+            )
+        )
         print(f"   {len(pairs) * 2} clients connected in {ws['connect_all_s']:.1f} s")
         for key, title in (
             ("one_worker", "2. one websocket worker killed"),

@@ -243,8 +243,8 @@ def test_chat_load_quick(backend, bench_databases):
 
 def test_city_load_quick(backend, bench_databases):
     """bench/city_load.py --quick (3,000 posts, 300 residents, 20 websockets, a
-    warm-up and two 2 s steps at 20 and 40 requests/s per target): every
-    target once. PostGIS pass only: the benchmark's targets (the embedded
+    warm-up and one 1.5 s step at 20 requests/s per target): every target
+    once, and every endpoint answered. PostGIS pass only: the benchmark's targets (the embedded
     default and the scaled setup at city scale) run on PostGIS by design,
     and it loads its posts with COPY."""
     if backend != "postgis":

@@ -4,6 +4,7 @@ and offers, in French and English. Idempotent: run it as often as you like."""
 import random
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -157,6 +158,9 @@ class Command(BaseCommand):
         rng = random.Random(11)
         categories = {c.slug: c for c in HelpCategory.objects.all()}
         residents = []
+        # Hashed once (a slow hash on purpose, half a second): every demo
+        # account has the same published password anyway.
+        password = make_password(DEMO_PASSWORD)
         for index, name in enumerate(FIRST_NAMES):
             home = Point(
                 CENTRE[1] + rng.uniform(-SPREAD[1], SPREAD[1]),
@@ -165,14 +169,15 @@ class Command(BaseCommand):
             )
             user = User.objects.create_user(
                 f"{name.lower().replace('é', 'e').replace('è', 'e')}.{index}@{DEMO_DOMAIN}",
-                DEMO_PASSWORD,
+                None,
                 display_name=name,
                 walk_radius_m=rng.choice([500, 800, 1000, 1000, 1500, 2000]),
                 languages=rng.choice(LANGUAGE_SETS),
             )
+            user.password = password
             user.home = home
             user.home_public = public_point(home, identity=f"home:{user.pk}")
-            user.save(update_fields=["home", "home_public"])
+            user.save(update_fields=["password", "home", "home_public"])
             user.skills.set(rng.sample(list(categories.values()), k=rng.randint(1, 3)))
             residents.append(user)
 
