@@ -8,6 +8,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=${VENV:-.venv}
+# Compiled modules are kept even where the shell says PYTHONDONTWRITEBYTECODE:
+# a pass starts some forty Python processes (servers, commands, benchmarks)
+# and pytest rewrites every test module; from the second run on they load
+# compiled (the __pycache__ folders are ignored by git).
+unset PYTHONDONTWRITEBYTECODE
 PY=$VENV/bin/python
 PG_PORT=${TEST_PG_PORT:-55432}
 REDIS_PORT=${TEST_REDIS_PORT:-56379}
