@@ -9,6 +9,7 @@ import os
 import time
 from datetime import datetime, timedelta
 from datetime import time as clock
+from zoneinfo import ZoneInfo
 
 import http_ece
 import pytest
@@ -22,6 +23,9 @@ from django_tasks_db.models import DBTaskResult
 from chat import services as chat_services
 from chat.models import Conversation
 from geo.distance import band_for, metres_between
+from neighbors import notify
+from neighbors import services as neighbor_services
+from neighbors.api import NotificationSettingsSerializer
 from push import vapid
 from push.delivery import push_deliver
 from push.models import PushSubscription
@@ -398,6 +402,24 @@ def test_notification_preferences_read_and_change_field_by_field(api_for, neighb
         response = me.patch("/api/v1/me/notifications", bad, format="json")
         assert response.status_code == 400, bad
     assert me.get("/api/v1/me/notifications").json() == after
+
+
+def test_every_time_zone_the_api_lists_is_saved_and_used(db):
+    """The API's time_zone is one of every IANA zone (about 600). The
+    contract test sends three of them (tests/config/contract_hooks.py); here
+    each one is saved, answered back and used for quiet hours."""
+    zones = NotificationSettingsSerializer().fields["time_zone"].choices
+    assert len(zones) > 500 and "Europe/Paris" in zones
+    user = resident_at(48.86, 2.37)
+    now = timezone.now()
+    for zone in zones:
+        user = neighbor_services.notify_settings_update(
+            user=user, time_zone=zone, quiet_hours={"start": "00:00", "end": "23:59"}
+        )
+        assert notify.settings_of(user)["time_zone"] == zone
+        assert notify.user_zone(user).key == zone
+        local = now.astimezone(ZoneInfo(zone)).time()
+        assert notify.in_quiet_hours(user, now=now) == (local < clock(23, 59)), zone
 
 
 def test_quiet_hours_cross_midnight_in_the_user_s_time_zone(neighbours):
