@@ -33,6 +33,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -58,11 +59,33 @@ ERRORS = Counter()  # why connections failed, for the report
 # --- the scaled setup -----------------------------------------------------------
 
 
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def scaled_base_port(ws_workers: int) -> int:
+    """A PORT for scripts/scaled, which also listens on PORT + 1 (gunicorn)
+    and PORT + 100 + i (the websocket workers): all free, and below Linux's
+    ephemeral range (32768 and up), where any outgoing connection, the
+    load's own included, may take a port before a worker binds it."""
+    for _ in range(500):
+        base = random.randrange(20000, 32000)
+        wanted = [base, base + 1] + [base + 100 + i for i in range(1, ws_workers + 1)]
+        if all(_bindable(port) for port in wanted):
+            return base
+    raise SystemExit("no free ports for the scaled setup between 20000 and 32200")
+
+
 class Scaled:
     """scripts/scaled on free ports, its data in a temporary directory."""
 
     def __init__(self, ws_workers: int, http_workers: int):
-        self.port = free_port()
+        self.port = scaled_base_port(ws_workers)
         self.pg_port, self.redis_port = free_port(), free_port()
         self.data = Path(tempfile.mkdtemp(prefix="entraide-faults-"))
         os.chmod(self.data, 0o755)  # noqa: S103 (PostgreSQL runs as its own user: it must pass)

@@ -92,9 +92,10 @@ export TASKS_IN_PROCESS=0
 status=0
 # The two passes run side by side, one core each. On a machine with more
 # cores, each pass also spreads over TEST_WORKERS processes (pytest-xdist, a
-# test file to a worker; default: half the cores). On 2 cores, more workers
-# add their own start-up (a test database and a server each) for no gain:
-# 6 min 40 s to 6 min 55 s with 2 workers a pass, 6 min 53 s with one.
+# test file to a worker, the longest files first; default: half the cores).
+# On 2 cores, 2 workers a pass measured 5 min 18 s to 5 min 50 s against
+# 5 min 50 s to 6 min with one, within this machine's noise, and a journey
+# timed out under the load once: one worker a pass here.
 TEST_WORKERS=${TEST_WORKERS:-$(( $(nproc) / 2 ))}
 WORKERS=()
 [ "$TEST_WORKERS" -gt 1 ] && WORKERS=(-n "$TEST_WORKERS" --dist loadfile)

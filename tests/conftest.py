@@ -20,9 +20,21 @@ from tests.live import free_port
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _expected_seconds(item) -> float:
+    slow = item.get_closest_marker("slow")
+    if slow:
+        return slow.args[0]
+    return 10 if item.get_closest_marker("browser") else 0
+
+
 def pytest_collection_modifyitems(config, items):
-    """A `one_backend` test (its outcome cannot depend on the database) runs
+    """The longest modules first (`slow`, then the browser journeys), so that
+    parallel workers (TEST_WORKERS) end together instead of one finishing
+    the accessibility crawl alone; the rest in their order.
+
+    A `one_backend` test (its outcome cannot depend on the database) runs
     in the SpatiaLite pass; the PostGIS pass reports it as skipped, by name."""
+    items.sort(key=lambda item: -_expected_seconds(item))
     if os.environ.get("ENTRAIDE_EXPECT_BACKEND") != "postgis":
         return
     skip = pytest.mark.skip(reason="one_backend: checked in the SpatiaLite pass")

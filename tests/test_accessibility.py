@@ -64,6 +64,7 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import UserFactory, resident_at
 
 pytestmark = [
+    pytest.mark.slow(60),
     pytest.mark.browser,
     pytest.mark.one_backend,
     pytest.mark.django_db(transaction=True),

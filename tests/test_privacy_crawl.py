@@ -70,6 +70,8 @@ from sms import services as sms_services
 from sms.backends import InboundText
 from tests.factories import UserFactory, resident_at
 
+pytestmark = pytest.mark.slow(15)
+
 ROLES = ("anonymous", "stranger", "declined", "helper", "requester", "moderator")
 ORIGIN = (b"origin", b"http://127.0.0.1")
 

@@ -40,6 +40,8 @@ from django.db import connection
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow(50)
+
 BENCH = ROOT / "bench"
 TIMEOUT = 300  # seconds a benchmark may take before the test gives up on it
 

@@ -15,6 +15,8 @@ from tests.chat.conftest import alice_asks_through_the_api
 from tests.conftest import ROOT
 from tests.live import Api, PostgresCluster, RedisServer, receive_until
 
+pytestmark = pytest.mark.slow(13)
+
 ORIGIN = "http://127.0.0.1"
 
 

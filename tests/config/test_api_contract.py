@@ -49,7 +49,7 @@ SEED = 20261202
 # on it. About 1,400 requests in all.
 MAX_EXAMPLES = 5
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow(30), pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

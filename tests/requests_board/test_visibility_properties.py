@@ -51,7 +51,7 @@ from requests_board.map_cells import LEVELS, cell_of
 from requests_board.models import HelpRequest, MapCell, VolunteerOffer
 from tests.factories import PASSWORD, UserFactory, resident_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow(15), pytest.mark.django_db]
 
 # A 4 x 4 grid about 450 m by 370 m apart in Paris 11e: a few public cells
 # (250 m) per grid step, one tile at levels 8-12, a handful at 14 and 16.
