@@ -27,10 +27,14 @@ def _expected_seconds(item) -> float:
     return 10 if item.get_closest_marker("browser") else 0
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """The longest modules first (`slow`, then the browser journeys), so that
     parallel workers (TEST_WORKERS) end together instead of one finishing
-    the accessibility crawl alone; the rest in their order.
+    the accessibility crawl alone; the rest in their order. Before
+    pytest-django's own ordering, which then keeps Django's (tests in a
+    rolled-back transaction first, then those that flush the database, whose
+    flush also empties the tables that migrations fill).
 
     A `one_backend` test (its outcome cannot depend on the database) runs
     in the SpatiaLite pass; the PostGIS pass reports it as skipped, by name."""
