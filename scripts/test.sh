@@ -94,8 +94,8 @@ status=0
 # cores, each pass also spreads over TEST_WORKERS processes (pytest-xdist, a
 # test file to a worker, the longest files first; default: half the cores).
 # On 2 cores, 2 workers a pass measured 5 min 18 s to 5 min 50 s against
-# 5 min 50 s to 6 min with one, within this machine's noise, and a journey
-# timed out under the load once: one worker a pass here.
+# 5 min 50 s to 6 min with one, within this machine's noise, and a browser
+# journey lost its session once under that load: one worker a pass here.
 TEST_WORKERS=${TEST_WORKERS:-$(( $(nproc) / 2 ))}
 WORKERS=()
 [ "$TEST_WORKERS" -gt 1 ] && WORKERS=(-n "$TEST_WORKERS" --dist loadfile)
