@@ -29,7 +29,7 @@ xoW/8V3g3YrmOrYkleuEJvErNc+hRANCAAQjDeXGX9zjTy3ioIGqVg5rAmpGJTIz
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL and _worker:  # noqa: F405
     REDIS_URL = re.sub(r"/\d*$", "", REDIS_URL) + f"/{int(_worker.removeprefix('gw')) + 1}"  # noqa: F405
-    CHANNEL_LAYERS["default"]["CONFIG"] = {"hosts": [REDIS_URL], "prefix": f"entraide-{_worker}"}  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"].update(hosts=[REDIS_URL], prefix=f"entraide-{_worker}")  # noqa: F405
     CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 # WhiteNoise reads every collected static file's size and headers when its
 # middleware is made, which Django's test Client does once per Client: 45 ms
