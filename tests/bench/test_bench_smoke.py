@@ -5,15 +5,15 @@ They check that each benchmark runs through and prints its numbers (exit code
 a shared 2-core machine say nothing here.
 
 Each run gets its own empty, migrated database on the suite's backend, never
-the test database:
+the test database: a clone of the snapshot that tests/conftest.py takes of the
+test database as the migrations left it, before any test (`migrated_database`).
 
 - PostGIS pass: databases of the suite's own PostgreSQL cluster, cloned from
-  one migrated here (CREATE DATABASE ... TEMPLATE) and dropped at the end. The
+  the snapshot (CREATE DATABASE ... TEMPLATE) and dropped at the end. The
   benchmarks start no cluster of their own. bench/chat_load.py starts its own
   Redis on a free port for its `redis2` configuration (its cache and channel
   layer stay away from the suite's Redis, which the tests flush).
-- SpatiaLite pass: copies of a migrated SpatiaLite file in a temporary
-  directory.
+- SpatiaLite pass: copies of the snapshot's file in a temporary directory.
 
 What runs where:
 
@@ -72,71 +72,37 @@ def run(args: list, what: str, **env) -> str:
     return result.stdout
 
 
-def migrate(database_url: str) -> None:
-    run(
-        [ROOT / "manage.py", "migrate", "--no-input", "-v", "0"],
-        "migrate",
-        DATABASE_URL=database_url,
-    )
-
-
 class PostgisDatabases:
-    """Throwaway databases in the suite's PostgreSQL cluster."""
+    """Throwaway databases in the suite's PostgreSQL cluster, cloned from the
+    migrated snapshot."""
 
-    def __init__(self):
-        import psycopg2
-
-        db = settings.DATABASES["default"]
-        self.credentials = db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]
-        self.connect = psycopg2.connect
-        self.admin = self._connect("postgres")
+    def __init__(self, snapshot):
+        self.snapshot = snapshot
         self.prefix = f"bench_smoke_{os.getpid()}"
         self.names = []
-        self.template = self._create(f"{self.prefix}_template")
-        extension = self._connect(self.template)
-        extension.cursor().execute("CREATE EXTENSION IF NOT EXISTS postgis")
-        extension.close()
-        migrate(self.url(self.template))
-
-    def _connect(self, name: str):
-        user, password, host, port = self.credentials
-        conn = self.connect(dbname=name, user=user, password=password, host=host, port=port)
-        conn.autocommit = True
-        return conn
-
-    def url(self, name: str) -> str:
-        user, password, host, port = self.credentials
-        return f"postgis://{user}:{password}@{host}:{port}/{name}"
-
-    def _create(self, name: str, template: str | None = None) -> str:
-        self.names.append(name)
-        with self.admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(
-                f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
-            )
-        return name
 
     def fresh(self) -> str:
-        return self.url(self._create(f"{self.prefix}_{len(self.names)}", self.template))
+        name = f"{self.prefix}_{len(self.names)}"
+        self.names.append(name)
+        with self.snapshot.admin() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.snapshot.name}"')
+        db = settings.DATABASES["default"]
+        return f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{name}"
 
     def close(self) -> None:
-        with self.admin.cursor() as cursor:
+        with self.snapshot.admin() as cursor:
             for name in reversed(self.names):
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.admin.close()
 
 
 class SpatialiteDatabases:
-    """Copies of one migrated SpatiaLite file."""
+    """Copies of the migrated snapshot's file."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, snapshot, directory: Path):
+        self.template = snapshot.path
         self.directory = directory
-        self.template = directory / "template.sqlite3"
         self.count = 0
-        migrate(f"spatialite:///{self.template}")
-        leftovers = [p for p in directory.iterdir() if p.name != "template.sqlite3"]
-        assert not leftovers, f"the migrated file is not alone (WAL not checkpointed?): {leftovers}"
 
     def fresh(self) -> str:
         self.count += 1
@@ -154,11 +120,11 @@ def backend() -> str:
 
 
 @pytest.fixture(scope="module")
-def bench_databases(backend, tmp_path_factory):
+def bench_databases(backend, migrated_database, tmp_path_factory):
     if backend == "postgis":
-        databases = PostgisDatabases()
+        databases = PostgisDatabases(migrated_database)
     else:
-        databases = SpatialiteDatabases(tmp_path_factory.mktemp("bench-smoke"))
+        databases = SpatialiteDatabases(migrated_database, tmp_path_factory.mktemp("bench-smoke"))
     yield databases
     databases.close()
 

@@ -1,4 +1,9 @@
-"""Settings come from the environment; production refuses to start unsafe."""
+"""Settings come from the environment; production refuses to start unsafe.
+
+The settings are read by Django in subprocesses whose environment has the
+suite's database and Redis taken out, and the security headers do not
+depend on the database either: nothing here depends on the pass's backend,
+so it runs in the SpatiaLite pass only (`one_backend`)."""
 
 import json
 import os
@@ -9,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.one_backend
 
 PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
