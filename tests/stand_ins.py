@@ -61,11 +61,15 @@ def _reverse(query: dict) -> dict:
 
 
 class _LoopbackServer:
-    """An HTTP server on a free loopback port, in a thread, for `with`."""
+    """An HTTP server on a free loopback port, in a thread, for `with`. It
+    stops within 50 ms: serve_forever's default poll of half a second would
+    be paid at the end of every test that starts one."""
 
     def _serve(self, handler) -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self):
         self.thread.start()
@@ -276,18 +280,7 @@ def _answer(handler: BaseHTTPRequestHandler, status: int, payload: dict) -> None
         pass  # the client gave up (the "slow" mode)
 
 
-class _QuickLoopbackServer(_LoopbackServer):
-    """Stops within 50 ms: serve_forever's default poll of half a second is
-    paid at the end of every test that starts one."""
-
-    def _serve(self, handler) -> None:
-        super()._serve(handler)
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-
-class TwilioStandIn(_QuickLoopbackServer):
+class TwilioStandIn(_LoopbackServer):
     """Twilio's Messages API on loopback, for one account: it keeps every
     text it accepts in `sent` (to, from, body, status_callback) and answers
     201 with a new sid, as Twilio does. mode: "ok"; "error" answers 500;
@@ -414,7 +407,7 @@ class TwilioStandIn(_QuickLoopbackServer):
         )
 
 
-class SmsGatewayStandIn(_QuickLoopbackServer):
+class SmsGatewayStandIn(_LoopbackServer):
     """A generic HTTP SMS gateway on loopback (a phone running a gateway
     app): any POST with the bearer token is a text to send, kept in `sent`
     (id, to, body) and answered 200 with its id. mode: "ok"; "error" answers

@@ -27,7 +27,7 @@ from tests.live import free_port
 from tests.stand_ins import (
     SmsGatewayStandIn,
     TwilioStandIn,
-    _QuickLoopbackServer,
+    _LoopbackServer,
     gateway_signature,
     twilio_signature,
 )
@@ -65,7 +65,7 @@ def gateway(settings):
         yield stand_in
 
 
-class WebhookReceiver(_QuickLoopbackServer):
+class WebhookReceiver(_LoopbackServer):
     """The smallest view that reads a provider's webhook with the configured
     backend: /sms/inbound and /sms/status answer as the real views will
     (the backend's answer, 403 refused, 400 malformed). `results` keeps what
