@@ -32,10 +32,8 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import axe_playwright_python
 import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -60,7 +58,7 @@ from relays.services import kept_neighbour_add
 from requests_board import services
 from requests_board.models import FollowUp
 from safety import services as safety_services
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import AXE_JS, AXE_RUN, BLOCKING, CANNOT_BLOCK_JS, CHROMIUM, CHROMIUM_ARGS
 from tests.factories import UserFactory, resident_at
 
 pytestmark = [
@@ -116,36 +114,6 @@ DOWNLOADS = {
     "board:impact-geojson": "the impact grid as a GeoJSON file",
 }
 
-AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
-# All the rules axe-core enables by default, no tag filter, less those that
-# cannot fail the test: a violation's impact is the highest of its failing
-# checks', so a rule whose checks (and own impact) are all minor or moderate
-# never reports a serious one (25 of the 96, such as `region` and
-# `heading-order`; a fifth of axe's time). A rule whose impacts axe does not
-# state is run. Only the violations come back, without selectors or HTML,
-# which take time to make for the one node axe reports of every rule that
-# passes; a page with a serious violation is run again with them, for the
-# report.
-AXE_RUN = """async (report) => (await axe.run(document, {
-  rules: window.__axeCannotBlock,
-  resultTypes: ["violations"],
-  ...(report ? {} : {selectors: false, noHtml: true}),
-})).violations"""
-BLOCKING = {"serious", "critical"}
-CANNOT_BLOCK_JS = """
-;window.__axeCannotBlock = (() => {
-  const rank = {minor: 0, moderate: 1, serious: 2, critical: 3};
-  const rules = {};
-  for (const rule of axe._audit.rules.filter((rule) => rule.enabled)) {
-    const impacts = [rule.impact, ...[...rule.all, ...rule.any, ...rule.none].map(
-      (check) => (axe._audit.data.checks[check.id] || {}).impact)];
-    if (impacts.some((impact) => impact !== undefined && !(impact in rank))) continue;
-    const known = impacts.filter((impact) => impact !== undefined).map((i) => rank[i]);
-    if (known.length && Math.max(...known) < rank.serious) rules[rule.id] = {enabled: false};
-  }
-  return rules;
-})();
-"""
 # What axe sees, less what changes on every load without changing the page:
 # hidden inputs (CSRF tokens, client ids, `next`), scripts (axe skips them; the
 # inline JSON holds the user's id) and the live socket's flag.
@@ -500,6 +468,8 @@ async def _check(page, crawl: Crawl, job: Job, url: str, viewport: str) -> None:
     signature = (job.language, viewport, await page.evaluate(SIGNATURE_JS))
     if signature not in crawl.results:
         crawl.results[signature] = None  # another context may be checking the same page
+        # Without selectors and HTML; a page with a serious violation is run
+        # again with them, for the report.
         violations = await page.evaluate(AXE_RUN, False)
         crawl.axe_runs += 1
         if any(v["impact"] in BLOCKING for v in violations):
