@@ -234,13 +234,17 @@ def password():
     return PASSWORD
 
 
-def _database_url_for_child() -> str:
+def database_url_for_child(name=None) -> str:
+    """The DATABASE_URL of the test database (or of `name`, another database
+    of the same PostgreSQL cluster, or another SpatiaLite file), for a child
+    process."""
     from django.db import connection
 
     db = connection.settings_dict
+    name = name or db["NAME"]
     if connection.vendor == "postgresql":
-        return f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return f"spatialite:///{db['NAME']}"
+        return f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{name}"
+    return f"spatialite:///{name}"
 
 
 # Emails sent by the live servers land here, one file per connection.
@@ -306,7 +310,7 @@ class ServerProcess:
         self.log = log_dir / f"daphne-{self.port}.log"
         self.env = {
             **server_base_env(),
-            "DATABASE_URL": _database_url_for_child(),
+            "DATABASE_URL": database_url_for_child(),
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             **env,

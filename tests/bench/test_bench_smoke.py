@@ -36,10 +36,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, database_url_for_child
 
 pytestmark = pytest.mark.slow(50)
 
@@ -88,8 +87,7 @@ class PostgisDatabases:
         with self.snapshot.admin() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.snapshot.name}"')
-        db = settings.DATABASES["default"]
-        return f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{name}"
+        return database_url_for_child(name)
 
     def close(self) -> None:
         with self.snapshot.admin() as cursor:
@@ -109,7 +107,7 @@ class SpatialiteDatabases:
         self.count += 1
         copy = self.directory / f"bench-{self.count}.sqlite3"
         shutil.copyfile(self.template, copy)
-        return f"spatialite:///{copy}"
+        return database_url_for_child(copy)
 
     def close(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
