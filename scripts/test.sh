@@ -39,20 +39,27 @@ trap 'echo "interrupted"; exit 130' INT TERM
 fail() { echo "FAILED: $*" >&2; exit 1; }
 banner() { printf '\n======== %s ========\n' "$*"; }
 
-# ONLY_SUITE=1 (a developer running a few tests): straight to the suites.
+static_checks() {
+    banner "lint: ruff"
+    $VENV/bin/ruff check . || fail "ruff check"
+    $VENV/bin/ruff format --check . || fail "ruff format (run: .venv/bin/ruff format .)"
+
+    banner "layers: import-linter (pyproject.toml)"
+    $VENV/bin/lint-imports --no-cache || fail "lint-imports: an app imports a layer above it (docs/architecture.md)"
+
+    banner "django checks"
+    export DJANGO_DEBUG=1 DATABASE_URL="spatialite:///$work/check.sqlite3"
+    $PY manage.py check --fail-level WARNING || fail "manage.py check"
+    $PY manage.py makemigrations --check --dry-run || fail "missing migrations"
+}
+
+# The static checks run while PostgreSQL and Redis start (their output is
+# shown once they end); ONLY_SUITE=1 (a developer running a few tests) skips
+# them.
+checks_pid=""
 if [ -z "${ONLY_SUITE:-}" ]; then
-banner "lint: ruff"
-$VENV/bin/ruff check . || fail "ruff check"
-$VENV/bin/ruff format --check . || fail "ruff format (run: .venv/bin/ruff format .)"
-
-banner "layers: import-linter (pyproject.toml)"
-$VENV/bin/lint-imports --no-cache || fail "lint-imports: an app imports a layer above it (docs/architecture.md)"
-
-banner "django checks"
-export DJANGO_DEBUG=1 DATABASE_URL="spatialite:///$work/check.sqlite3"
-$PY manage.py check --fail-level WARNING || fail "manage.py check"
-$PY manage.py makemigrations --check --dry-run || fail "missing migrations"
-unset DJANGO_DEBUG DATABASE_URL
+    static_checks >"$work/checks.log" 2>&1 &
+    checks_pid=$!
 fi
 
 banner "starting PostgreSQL + PostGIS on port $PG_PORT"
@@ -82,6 +89,12 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] || fail "Redis does not answer PING"
+
+if [ -n "$checks_pid" ]; then
+    wait "$checks_pid"; checks_status=$?
+    cat "$work/checks.log"
+    [ $checks_status -eq 0 ] || exit 1
+fi
 
 # Tests run in development mode (no SECRET_KEY needed, plain static storage);
 # tests/config/test_settings.py checks the production settings in subprocesses.

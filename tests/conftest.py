@@ -5,6 +5,7 @@ import email.policy
 import functools
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -250,6 +251,10 @@ def database_url_for_child(name=None) -> str:
 
 # Emails sent by the live servers land here, one file per connection.
 SERVER_MAIL_DIR = Path(tempfile.gettempdir()) / f"entraide-test-mail-{os.getpid()}"
+
+
+def pytest_sessionfinish(session):
+    shutil.rmtree(SERVER_MAIL_DIR, ignore_errors=True)
 
 
 @functools.cache

@@ -9,8 +9,8 @@ from tests.conftest import assert_accessible, browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_chat(browser, server, user, conversation):
-    page = browser_login(browser, f"http://{server.address}", user, timeout_ms=15_000)
+def open_chat(browser, address, user, conversation):
+    page = browser_login(browser, f"http://{address}", user, timeout_ms=15_000)
     page.goto(f"/conversations/{conversation.pk}/")
     expect(page.locator("#chat-form")).to_have_attribute("data-live", "1")
     return page
@@ -22,9 +22,9 @@ def send(page, text):
 
 
 def test_real_time_chat_survives_a_server_restart(conversation, server_factory, browser):
-    server = server_factory()
-    alice = open_chat(browser, server, conversation.requester, conversation)
-    bruno = open_chat(browser, server, conversation.volunteer, conversation)
+    server = server_factory()  # its own, to restart
+    alice = open_chat(browser, server.address, conversation.requester, conversation)
+    bruno = open_chat(browser, server.address, conversation.volunteer, conversation)
     assert_accessible(alice)
 
     send(alice, "Bonjour <b>Bruno</b>, 10 h ça va ?")
@@ -57,10 +57,9 @@ def test_real_time_chat_survives_a_server_restart(conversation, server_factory, 
     assert bruno.locator(".bubble").count() == 4
 
 
-def test_a_new_message_is_announced_on_other_pages(conversation, server_factory, browser):
-    server = server_factory()
-    alice = open_chat(browser, server, conversation.requester, conversation)
-    bruno = open_chat(browser, server, conversation.volunteer, conversation)
+def test_a_new_message_is_announced_on_other_pages(conversation, asgi_server, browser):
+    alice = open_chat(browser, asgi_server, conversation.requester, conversation)
+    bruno = open_chat(browser, asgi_server, conversation.volunteer, conversation)
     bruno.goto("/requests/mine/")
     expect(bruno.locator("html")).to_have_attribute("data-live", "1")
     send(alice, "Are you still coming?")
