@@ -423,7 +423,7 @@ CHROMIUM_ARGS = [
 def _chromium():
     """One Playwright driver and one Chromium for the whole pass, started by
     the first browser test: a start costs 0.85 s of processor time against
-    0.15 s for a fresh context, and about thirty tests a pass use one.
+    0.15 s for a fresh context, and some fifteen tests a pass use one.
 
     Playwright's sync API runs its event loop in this thread and marks it
     as the thread's running loop after every call. While it is marked,
