@@ -21,6 +21,7 @@ work=$(mktemp -d /tmp/entraide-test.XXXXXX)
 chmod 755 "$work"
 redis_pid=""
 pg_started=""
+checks_pid=""
 
 as_postgres() {
     # PostgreSQL refuses to run as root.
@@ -29,6 +30,9 @@ as_postgres() {
 
 cleanup() {
     trap - EXIT INT TERM
+    # The static checks, if PostgreSQL or Redis failed before they ended
+    # (the check running then ends by itself within seconds).
+    [ -n "$checks_pid" ] && kill "$checks_pid" 2>/dev/null
     [ -n "$pg_started" ] && as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1
     [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
     rm -rf "$work"
@@ -56,7 +60,6 @@ static_checks() {
 # The static checks run while PostgreSQL and Redis start (their output is
 # shown once they end); ONLY_SUITE=1 (a developer running a few tests) skips
 # them.
-checks_pid=""
 if [ -z "${ONLY_SUITE:-}" ]; then
     static_checks >"$work/checks.log" 2>&1 &
     checks_pid=$!
@@ -92,6 +95,7 @@ done
 
 if [ -n "$checks_pid" ]; then
     wait "$checks_pid"; checks_status=$?
+    checks_pid=""
     cat "$work/checks.log"
     [ $checks_status -eq 0 ] || exit 1
 fi
